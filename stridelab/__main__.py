@@ -1,0 +1,5 @@
+"""``python -m stridelab`` runs the command line."""
+
+from stridelab.cli.main import run
+
+run()

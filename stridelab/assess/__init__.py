@@ -1,0 +1,1 @@
+"""stridelab.assess."""

@@ -1,0 +1,72 @@
+"""The ``stridelab`` command: wires the stages together, nothing more.
+
+Every command turns a :class:`stridelab.errors.StridelabError` into one line on stderr and
+exit code 2; an unexpected error is reported in one line too (exit code 1), with the
+traceback only when ``STRIDELAB_DEBUG=1`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from rich.console import Console
+
+from stridelab import __version__
+from stridelab.cli.analyze import analyze
+from stridelab.errors import StridelabError
+
+app = typer.Typer(
+    name="stridelab",
+    help="Running gait analysis: strides and phases from motion capture, video, IMU and "
+    "watch files; evidence-graded findings; strength and balance programs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command(name="analyze")(analyze)
+
+try:  # the training-load commands (issue 5) register themselves when present
+    from stridelab.cli.load_cmd import app as load_app
+
+    app.add_typer(load_app, name="load")
+except ImportError:  # pragma: no cover - optional stage not installed yet
+    pass
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"stridelab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """Running gait analysis for runners, coaches and physical therapists."""
+
+
+def run() -> None:
+    """Entry point: run the app and turn user errors into one-line messages."""
+    err = Console(stderr=True, highlight=False)
+    try:
+        app()  # standalone: usage errors print their own message and exit 2
+    except StridelabError as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True, markup=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # last line of defence: never a bare traceback
+        if os.environ.get("STRIDELAB_DEBUG") == "1":
+            raise
+        err.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+            "(set STRIDELAB_DEBUG=1 for details and please report it)",
+            soft_wrap=True,
+        )
+        sys.exit(1)

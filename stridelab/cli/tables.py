@@ -1,0 +1,37 @@
+"""Terminal tables (Rich) for the command line."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+_ROWS = [
+    ("cadence_spm", "Cadence", "steps/min", 1),
+    ("contact_time_ms", "Contact time", "ms", 0),
+    ("flight_time_ms", "Flight time", "ms", 0),
+    ("swing_time_ms", "Swing time", "ms", 0),
+    ("step_time_ms", "Step time", "ms", 0),
+    ("duty_factor", "Duty factor", "", 3),
+]
+
+
+def _fmt(value, digits: int) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def summary_table(summary: dict) -> Table:
+    """The short table printed after an analysis: mean, SD, left, right, symmetry index."""
+    n = summary.get("n_contacts", {})
+    title = (f"{summary.get('activity', '?')} - events from {summary.get('source', '?')} - "
+             f"{n.get('L', 0)} left / {n.get('R', 0)} right contacts")
+    table = Table(title=title, title_justify="left")
+    for col in ("metric", "mean", "SD", "left", "right", "SI %"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    si = summary.get("symmetry_index_pct", {})
+    for key, label, unit, digits in _ROWS:
+        m = summary["metrics"].get(key)
+        if not m:
+            continue
+        name = f"{label} ({unit})" if unit else label
+        table.add_row(name, _fmt(m["mean"], digits), _fmt(m["sd"], digits),
+                      _fmt(m["L"], digits), _fmt(m["R"], digits), _fmt(si.get(key), 1))
+    return table

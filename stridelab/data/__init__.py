@@ -1,0 +1,1 @@
+"""Packaged data: the threshold table and the marker-set mapping files."""

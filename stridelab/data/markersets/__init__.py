@@ -1,0 +1,1 @@
+"""Marker-set mapping files (TOML), one per marker set."""

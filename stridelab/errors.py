@@ -1,0 +1,30 @@
+"""Errors that carry a message meant for the user.
+
+The command line turns every :class:`StridelabError` into a one-line message and a non-zero
+exit code; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StridelabError(Exception):
+    """An error caused by the input or the request, with a message for the user."""
+
+
+class InputFileError(StridelabError):
+    """A file that cannot be used: missing, unreadable, wrong format or content.
+
+    Parameters
+    ----------
+    path
+        The offending file; the message names it.
+    problem
+        What is wrong, in words the user understands.
+    """
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")

@@ -1,0 +1,97 @@
+"""Signal helpers shared by the event detectors: gap filling, filtering, threshold crossings."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+from scipy.signal import butter, filtfilt
+
+
+def fill_gaps(x: np.ndarray, fs: float, max_gap_s: float) -> np.ndarray:
+    """Fill gaps (NaN runs) up to ``max_gap_s`` long with a cubic spline, per column.
+
+    Longer gaps and gaps at either end stay NaN, so no event is ever invented in them.
+
+    Parameters
+    ----------
+    x
+        ``(n,)`` or ``(n, k)`` samples.
+    fs
+        Sampling rate, Hz.
+    max_gap_s
+        Longest gap filled, s.
+    """
+    out = np.array(x, dtype=float, copy=True)
+    cols = out.reshape(len(out), -1)
+    t = np.arange(len(out))
+    for j in range(cols.shape[1]):
+        col = cols[:, j]
+        ok = np.isfinite(col)
+        if ok.all() or ok.sum() < 4:
+            continue
+        spline = CubicSpline(t[ok], col[ok])
+        bad = ~ok
+        edges = np.diff(np.r_[0, bad.astype(np.int8), 0])
+        for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1),
+                              strict=True):
+            if start > 0 and end < len(col) and (end - start) / fs <= max_gap_s:
+                col[start:end] = spline(t[start:end])
+    return out
+
+
+def lowpass(x: np.ndarray, fs: float, cutoff_hz: float) -> np.ndarray:
+    """Zero-lag 4th-order Butterworth low-pass (2nd order run forwards and backwards).
+
+    NaN runs are left NaN; each finite stretch longer than the filter's padding is filtered.
+    """
+    if cutoff_hz >= 0.5 * fs:
+        return np.asarray(x, dtype=float)
+    b, a = butter(2, cutoff_hz / (0.5 * fs))
+    x = np.asarray(x, dtype=float)
+    out = x.copy()
+    ok = np.isfinite(x)
+    edges = np.diff(np.r_[0, ok.astype(np.int8), 0])
+    for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+        if e - s > 3 * max(len(a), len(b)):
+            out[s:e] = filtfilt(b, a, x[s:e])
+    return out
+
+
+def threshold_crossings(signal: np.ndarray, fs: float, level: float, min_on: float,
+                        min_off: float) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end times (s) of the intervals where ``signal`` exceeds ``level``.
+
+    Gaps shorter than ``min_off`` seconds are bridged, then intervals shorter than ``min_on``
+    seconds are dropped. Crossing times are linearly interpolated between samples. Intervals
+    cut by the start or end of the signal, or by missing samples, are dropped.
+    """
+    sig = np.asarray(signal, dtype=float)
+    above = np.nan_to_num(sig, nan=-np.inf) > level
+    edges = np.diff(above.astype(np.int8))
+    starts = np.flatnonzero(edges == 1) + 1
+    ends = np.flatnonzero(edges == -1) + 1
+    if len(ends) and (not len(starts) or ends[0] < starts[0]):
+        ends = ends[1:]
+    starts = starts[: len(ends)]
+    keep_s: list[int] = []
+    keep_e: list[int] = []
+    for s, e in zip(starts, ends, strict=True):
+        if keep_e and (s - keep_e[-1]) / fs < min_off:
+            keep_e[-1] = e
+        else:
+            keep_s.append(s)
+            keep_e.append(e)
+    s_arr, e_arr = np.array(keep_s, dtype=int), np.array(keep_e, dtype=int)
+    ok = (e_arr - s_arr) / fs >= min_on
+    # an interval next to missing data may be truncated: drop it
+    before, after = np.maximum(s_arr - 1, 0), np.minimum(e_arr, len(sig) - 1)
+    ok &= np.isfinite(sig[before]) & np.isfinite(sig[after])
+    s_arr, e_arr = s_arr[ok], e_arr[ok]
+
+    def _interp(idx: np.ndarray) -> np.ndarray:
+        a, b = sig[idx - 1], sig[idx]
+        step = np.where(b != a, b - a, 1.0)
+        frac = np.where(b != a, (level - a) / step, 0.0)
+        return (idx - 1 + np.clip(frac, 0.0, 1.0)) / fs
+
+    return _interp(s_arr), _interp(e_arr)

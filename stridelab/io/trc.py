@@ -1,0 +1,60 @@
+"""Read OpenSim / Pose2Sim ``.trc`` marker files.
+
+The TRC format is a tab-separated text table: a header of three lines (file info, the
+``DataRate CameraRate NumFrames NumMarkers Units ...`` keys and their values), a row of marker
+names (each spanning X, Y, Z columns), a row of ``X1 Y1 Z1 ...`` and then ``Frame# Time``
+followed by the coordinates. Missing samples are empty or NaN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from stridelab.errors import InputFileError
+from stridelab.io.markerset import MarkerSet, guess_markerset
+from stridelab.io.recording import Recording
+
+_UNIT_TO_M = {"mm": 1e-3, "cm": 1e-2, "m": 1.0}
+
+
+def read_trc(path: str | Path, markerset: MarkerSet | None = None) -> Recording:
+    """Read a ``.trc`` file into a :class:`Recording` (metres, lab axes).
+
+    Parameters
+    ----------
+    path
+        The ``.trc`` file.
+    markerset
+        Mapping of marker names to landmarks; guessed from the names when ``None``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(path, "no such file")
+    try:
+        lines = path.read_text("utf-8", errors="strict").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, "not a text .trc file") from exc
+    if len(lines) < 6 or "DataRate" not in lines[1]:
+        raise InputFileError(path, "not a .trc file (no DataRate header on line 2)")
+    keys = lines[1].split("\t")
+    values = lines[2].split("\t")
+    header = dict(zip(keys, values, strict=False))
+    try:
+        fs = float(header["DataRate"])
+    except (KeyError, ValueError) as exc:
+        raise InputFileError(path, "no valid DataRate in the header") from exc
+    units = header.get("Units", "m").strip().lower()
+    if units not in _UNIT_TO_M:
+        raise InputFileError(path, f"unknown units {units!r} (expected mm, cm or m)")
+    names = [n.strip() for n in lines[3].split("\t")[2:] if n.strip()]
+    table = pd.read_csv(path, sep="\t", skiprows=5, header=None, engine="c")
+    coords = table.iloc[:, 2 : 2 + 3 * len(names)].to_numpy(dtype=float)
+    if coords.shape[1] < 3 * len(names) or len(coords) < 2:
+        raise InputFileError(path, "marker columns or frames missing")
+    scale = _UNIT_TO_M[units]
+    points = {n: coords[:, 3 * i : 3 * i + 3] * scale for i, n in enumerate(names)}
+    if markerset is None:
+        markerset = guess_markerset(names, path)
+    return Recording(points, fs, path, markerset)

@@ -1,0 +1,78 @@
+"""The command line, run as a user runs it (a subprocess of the installed entry point)."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "stridelab", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_help_lists_commands(shared_file):
+    res = run_cli("--help")
+    assert res.returncode == 0
+    assert "analyze" in res.stdout
+
+
+def test_analyze_rbds_writes_strides_and_summary(shared_file, tmp_path):
+    res = run_cli("analyze", shared_file("mocap/RBDS001runT35.c3d"), "--out", tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "Cadence" in res.stdout
+    strides = pd.read_csv(tmp_path / "strides.csv")
+    for col in ["side", "ic_s", "to_s", "next_ic_s", "contact_time_ms", "flight_time_ms",
+                "swing_time_ms", "step_time_ms", "initial_contact_start_s", "initial_contact_pct",
+                "midstance_start_s", "takeoff_pct", "initial_swing_pct", "midswing_start_s",
+                "terminal_swing_pct"]:
+        assert col in strides.columns
+    assert strides.ic_s.is_monotonic_increasing
+    assert set(strides.side) == {"L", "R"}
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["activity"] == "running"
+    for metric in ["cadence_spm", "contact_time_ms", "flight_time_ms", "duty_factor",
+                   "step_time_ms"]:
+        m = summary["metrics"][metric]
+        assert {"mean", "sd", "count", "L", "R"} <= set(m)
+    assert "Robinson" in summary["symmetry_index_formula"]
+
+
+def test_kinematic_events_option(shared_file, tmp_path):
+    res = run_cli("analyze", shared_file("mocap/RBDS001runT35.c3d"), "--out", tmp_path,
+                  "--events", "kinematic", "-q")
+    assert res.returncode == 0, res.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["source"].startswith("kinematics")
+
+
+@pytest.mark.parametrize("content,expect", [
+    (None, "no such file"),
+    (b"hello, this is not motion capture", "not a C3D file"),
+])
+def test_bad_files_give_one_line_errors(shared_file, tmp_path, content, expect):
+    path = tmp_path / "trial.c3d"
+    if content is not None:
+        path.write_bytes(content)
+    res = run_cli("analyze", path, "--out", tmp_path / "out")
+    assert res.returncode == 2
+    assert expect in res.stderr
+    assert str(path.name) in res.stderr
+    assert "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_unsupported_extension(shared_file, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("x")
+    res = run_cli("analyze", path)
+    assert res.returncode == 2 and "unsupported file type" in res.stderr
+
+
+def test_standing_trial_is_refused_clearly(shared_file, tmp_path):
+    res = run_cli("analyze", shared_file("mocap/RBDS001static.c3d"), "--out", tmp_path)
+    assert res.returncode == 2
+    assert "RBDS001static.c3d" in res.stderr
+    assert "Traceback" not in res.stderr
