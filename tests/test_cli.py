@@ -76,3 +76,30 @@ def test_standing_trial_is_refused_clearly(shared_file, tmp_path):
     assert res.returncode == 2
     assert "RBDS001static.c3d" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_example_then_analyze_recovers_the_true_events(tmp_path):
+    trc = tmp_path / "example.trc"
+    res = run_cli("example", trc, "--duration", "8")
+    assert res.returncode == 0, res.stderr
+    res = run_cli("analyze", trc, "--out", tmp_path / "out")
+    assert res.returncode == 0, res.stderr
+    truth = pd.read_csv(tmp_path / "example_events.csv")
+    strides = pd.read_csv(tmp_path / "out" / "strides.csv")
+    assert len(strides) == len(truth)
+    assert (strides.side.to_numpy() == truth.side.to_numpy()).all()
+    assert (strides.ic_s - truth.ic_s).abs().max() < 1 / 150
+
+
+def test_trc_without_feet_is_refused_clearly(tmp_path):
+    from stridelab.sim import simulate_runner, write_trc
+
+    run = simulate_runner(duration_s=3.0, force_plate=False)
+    for side in "LR":
+        for m in ("Heel.Bottom", "Heel.Lateral", "Heel.Top", "MT1", "MT5"):
+            del run.recording.points[f"{side}.{m}"]
+    path = write_trc(run.recording, tmp_path / "nofeet.trc")
+    res = run_cli("analyze", path, "--out", tmp_path / "out")
+    assert res.returncode == 2
+    assert "nofeet.trc" in res.stderr and "foot" in res.stderr
+    assert "Traceback" not in res.stderr

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from stridelab import __version__
 from stridelab.cli.analyze import analyze
+from stridelab.cli.example import example
 from stridelab.errors import StridelabError
 
 app = typer.Typer(
@@ -26,6 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command(name="analyze")(analyze)
+app.command(name="example")(example)
 
 try:  # the training-load commands (issue 5) register themselves when present
     from stridelab.cli.load_cmd import app as load_app
