@@ -74,3 +74,13 @@ def test_ric_cluster_set_is_recognised_and_axes_found(shared_file):
     assert rec.axes["right"] == "+x"
     assert any("UNITS" in w for w in rec.warnings)  # units missing in the file: assumed mm
     assert not rec.has("L_heel")  # cluster set: no anatomical foot landmarks
+
+
+def test_ric_cluster_set_gives_events_from_the_foot_cluster(shared_file):
+    rec = to_engine_frame(read_c3d(shared_file("mocap/20140515T133244_run.c3d")))
+    result = analyze_recording(rec)
+    left = result.contacts[result.contacts.side == "L"]
+    assert len(left) >= 35  # ~25 s at ~170 steps/min: ~37 left contacts
+    step = np.median(np.diff(left.ic_s))
+    assert 0.6 < step < 0.75  # stride time of a runner
+    assert result.summary["source"].startswith("kinematics")

@@ -17,6 +17,11 @@ push-off over the toes:
 3. Clearance = the smallest height above floor of all the points; contact = clearance below
    ``clearance_mm``; threshold crossings are interpolated between samples.
 
+Marker sets without anatomical foot markers (clusters only, e.g. the Running Injury Clinic set)
+cannot give a virtual toe: there the foot-cluster centre's height is used, with contact below
+``gait.kinematic.cluster_height_fraction`` of its range above its floor (Fellin 2010's foot
+height criterion). This fallback is not validated against force plates here.
+
 Initial contact is the start of a contact interval, toe-off its end. Gaps up to
 ``max_gap_s`` are spline-filled; longer gaps yield no events rather than invented ones.
 """
@@ -120,13 +125,21 @@ class FootClearanceEventDetection:
                 self.warnings_.append(f"{rec.path.name}: no {side} foot markers: "
                                       f"{'left' if side == 'L' else 'right'} foot not analysed")
                 continue
-            clear = foot_clearance(pts, rec.fs, self.floor_percentile, self.max_gap_s)
+            side_level = level
+            if rec.has(f"{side}_heel") and rec.has(f"{side}_toe"):
+                clear = foot_clearance(pts, rec.fs, self.floor_percentile, self.max_gap_s)
+            else:  # cluster only: the cluster centre's height, a threshold scaled to its range
+                centre = fill_gaps(rec.landmark(f"{side}_foot")[:, 1], rec.fs, self.max_gap_s)
+                low, high = np.nanpercentile(centre, [5, 95])
+                clear = centre - low
+                frac = threshold("gait.kinematic.cluster_height_fraction")
+                side_level = max(level, frac * (high - low))
             self.clearance_[side] = clear
             missing = np.isnan(clear).mean()
             if missing > 0.05:
                 self.warnings_.append(f"{rec.path.name}: {side} foot missing in "
                                       f"{100 * missing:.0f} % of frames (gaps left unfilled)")
-            ics, tos = threshold_crossings(-clear, rec.fs, -level, min_on, min_off)
+            ics, tos = threshold_crossings(-clear, rec.fs, -side_level, min_on, min_off)
             rows += [{"side": side, "ic_s": a, "to_s": b} for a, b in zip(ics, tos, strict=True)]
         if not self.clearance_:
             raise InputFileError(rec.path, "no foot markers for either foot: cannot find events")
