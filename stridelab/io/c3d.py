@@ -13,9 +13,7 @@ import numpy as np
 
 from stridelab.errors import InputFileError
 from stridelab.io.markerset import MarkerSet, guess_markerset
-from stridelab.io.recording import ForcePlate, Recording
-
-_UNIT_TO_M = {"mm": 1e-3, "cm": 1e-2, "m": 1.0}
+from stridelab.io.recording import UNIT_TO_M, ForcePlate, Recording
 
 
 def _check_header(path: Path) -> None:
@@ -32,8 +30,8 @@ def _check_header(path: Path) -> None:
 
 def _point_scale(units: str, points: np.ndarray, path: Path, warnings: list[str]) -> float:
     units = units.strip().lower()
-    if units in _UNIT_TO_M:
-        return _UNIT_TO_M[units]
+    if units in UNIT_TO_M:
+        return UNIT_TO_M[units]
     # No unit recorded: a standing human spans ~1 m vertically; decide by magnitude.
     span = np.nanpercentile(np.abs(points), 99) if np.isfinite(points).any() else 0.0
     scale = 1e-3 if span > 20 else 1.0
@@ -102,5 +100,5 @@ def _plate(platform: dict, fs: float) -> ForcePlate:
     """One platform as ezc3d computed it (newtons, at the analog rate ``fs``)."""
     force = np.asarray(platform["force"], dtype=float).T
     unit = str(platform.get("unit_position", "mm")).lower()
-    cop = np.asarray(platform["center_of_pressure"], dtype=float).T * _UNIT_TO_M.get(unit, 1e-3)
+    cop = np.asarray(platform["center_of_pressure"], dtype=float).T * UNIT_TO_M.get(unit, 1e-3)
     return ForcePlate(force=force, fs=fs, cop=cop)

@@ -15,6 +15,9 @@ import numpy as np
 
 from stridelab.io.markerset import MarkerSet
 
+UNIT_TO_M = {"mm": 1e-3, "cm": 1e-2, "m": 1.0}
+"""Length units readers accept, as factors to metres."""
+
 
 @dataclass
 class ForcePlate:

@@ -14,9 +14,7 @@ import pandas as pd
 
 from stridelab.errors import InputFileError
 from stridelab.io.markerset import MarkerSet, guess_markerset
-from stridelab.io.recording import Recording
-
-_UNIT_TO_M = {"mm": 1e-3, "cm": 1e-2, "m": 1.0}
+from stridelab.io.recording import UNIT_TO_M, Recording
 
 
 def read_trc(path: str | Path, markerset: MarkerSet | None = None) -> Recording:
@@ -46,14 +44,14 @@ def read_trc(path: str | Path, markerset: MarkerSet | None = None) -> Recording:
     except (KeyError, ValueError) as exc:
         raise InputFileError(path, "no valid DataRate in the header") from exc
     units = header.get("Units", "m").strip().lower()
-    if units not in _UNIT_TO_M:
+    if units not in UNIT_TO_M:
         raise InputFileError(path, f"unknown units {units!r} (expected mm, cm or m)")
     names = [n.strip() for n in lines[3].split("\t")[2:] if n.strip()]
     table = pd.read_csv(path, sep="\t", skiprows=5, header=None, engine="c")
     coords = table.iloc[:, 2 : 2 + 3 * len(names)].to_numpy(dtype=float)
     if coords.shape[1] < 3 * len(names) or len(coords) < 2:
         raise InputFileError(path, "marker columns or frames missing")
-    scale = _UNIT_TO_M[units]
+    scale = UNIT_TO_M[units]
     points = {n: coords[:, 3 * i : 3 * i + 3] * scale for i, n in enumerate(names)}
     if markerset is None:
         markerset = guess_markerset(names, path)

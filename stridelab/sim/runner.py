@@ -24,8 +24,8 @@ import pandas as pd
 
 from stridelab.io.markerset import load_markerset
 from stridelab.io.recording import ForcePlate, Recording
+from stridelab.io.trc_writer import write_trc
 from stridelab.sim import body, foot
-from stridelab.sim.trc_writer import write_trc
 
 __all__ = ["RunnerSpec", "SyntheticRun", "lab_rotation", "simulate_runner", "write_trc"]
 
