@@ -54,7 +54,7 @@ class Finding:
     source
         Citation of the threshold behind the band.
     evidence
-        Evidence grade of that source (``strong``, ``moderate``, ``limited``, ``expert opinion``...).
+        Evidence grade of that source (``strong``, ``moderate``, ``limited``, ``expert opinion``).
     explanation
         What it means, in words a runner understands.
     targets
