@@ -28,6 +28,7 @@ app = typer.Typer(
 )
 app.command(name="analyze")(analyze)
 app.command(name="example")(example)
+# -- more commands register below this line (one line each) --
 
 try:  # the training-load commands (issue 5) register themselves when present
     from stridelab.cli.load_cmd import app as load_app
