@@ -46,7 +46,7 @@ def analyze(
         progress.update(task, advance=1, description="detecting events and phases")
         result = analyze_recording(rec, events=events)
         progress.update(task, advance=1, description="writing results")
-        paths = write_results(out, result.strides, result.summary)
+        paths = write_results(out, result.strides, result.summary, result.angles)
         progress.update(task, advance=1)
     console.print(summary_table(result.summary))
     for w in result.warnings:

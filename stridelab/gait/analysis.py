@@ -13,11 +13,13 @@ import pandas as pd
 from stridelab.errors import InputFileError
 from stridelab.gait.activity import classify_activity
 from stridelab.gait.forceplate import ForcePlateEventDetection
+from stridelab.gait.keypoint_events import KeypointEventDetection
 from stridelab.gait.kinematic import FootClearanceEventDetection
 from stridelab.gait.phases import add_phases
 from stridelab.gait.strides import alternation_errors, build_strides
 from stridelab.gait.summary import summarise
 from stridelab.io.recording import Recording
+from stridelab.kinematics.measures import REAR_ONLY, SIDE_ONLY, stance_measures, summarise_measures
 from stridelab.thresholds import threshold
 
 EVENT_SOURCES = ("auto", "forceplate", "kinematic")
@@ -31,6 +33,8 @@ class GaitAnalysis:
     summary: dict
     contacts: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
+    angles: pd.DataFrame | None = None
+    measures: pd.DataFrame | None = None
 
 
 def detect_events(rec: Recording, source: str = "auto") -> tuple[pd.DataFrame, str, list[str]]:
@@ -49,6 +53,9 @@ def detect_events(rec: Recording, source: str = "auto") -> tuple[pd.DataFrame, s
         if len(det.contacts_) >= 2 or source == "forceplate":
             level = threshold("gait.forceplate.contact_threshold")
             return det.contacts_, f"force plate (vertical force > {level:g} N)", []
+    if rec.markerset.name == "keypoints":
+        det = KeypointEventDetection().detect(rec)
+        return det.contacts_, "video keypoints (foot height within each stride)", det.warnings_
     det = FootClearanceEventDetection().detect(rec)
     return det.contacts_, "kinematics (foot clearance, markers)", det.warnings_
 
@@ -97,8 +104,34 @@ def analyze_recording(rec: Recording, events: str = "auto") -> GaitAnalysis:
         **summarise(strides),
         "warnings": warnings,
     }
+    view = rec.axes.get("view", "both")
+    if view != "both":
+        summary["kind"] = "video"
+        summary["view"] = view
+    measures, angles = stance_measures(strides, rec, view)
+    kin, strike = summarise_measures(measures, strides.side)
+    summary["metrics"].update(kin)
+    if strike:
+        summary["foot_strike"] = strike
+    summary["unavailable"] = unavailable_measures(summary["metrics"], view)
     si_flag = threshold("gait.symmetry.index_flag_pct")
     for metric, si in summary["symmetry_index_pct"].items():
         if si is not None and np.isfinite(si) and abs(si) > si_flag:
             warnings.append(f"left/right difference in {metric}: symmetry index {si:+.1f} %")
-    return GaitAnalysis(strides=strides, summary=summary, contacts=contacts, warnings=warnings)
+    return GaitAnalysis(strides=strides, summary=summary, contacts=contacts, warnings=warnings,
+                        angles=angles, measures=measures)
+
+
+def unavailable_measures(metrics: dict, view: str) -> dict[str, str]:
+    """Why each kinematic measure missing from ``metrics`` could not be given."""
+    out = {}
+    for key in SIDE_ONLY + REAR_ONLY:
+        if key in metrics:
+            continue
+        if view == "rear" and key in SIDE_ONLY:
+            out[key] = "needs a side view"
+        elif view == "side" and key in REAR_ONLY:
+            out[key] = "needs a rear view"
+        else:
+            out[key] = "the markers or keypoints it needs are missing"
+    return out

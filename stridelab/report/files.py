@@ -25,8 +25,11 @@ def _json_safe(value):
     return value
 
 
-def write_results(out_dir: str | Path, strides: pd.DataFrame, summary: dict) -> dict[str, Path]:
-    """Write ``strides.csv`` and ``summary.json`` into ``out_dir`` (created if needed).
+def write_results(out_dir: str | Path, strides: pd.DataFrame, summary: dict,
+                  angles: pd.DataFrame | None = None) -> dict[str, Path]:
+    """Write ``strides.csv``, ``summary.json`` and ``angles.csv`` into ``out_dir``.
+
+    The folder is created if needed; ``angles.csv`` only when angle time series are given.
 
     ``strides.csv`` holds times in s, durations in ms and phases in % of stride.
 
@@ -41,4 +44,7 @@ def write_results(out_dir: str | Path, strides: pd.DataFrame, summary: dict) -> 
     strides.to_csv(paths["strides"], index=False, float_format="%.6g")
     doc = {"schema": SCHEMA, "stridelab_version": __version__, **summary}
     paths["summary"].write_text(json.dumps(_json_safe(doc), indent=2), encoding="utf-8")
+    if angles is not None and len(angles.columns) > 1:
+        paths["angles"] = out / "angles.csv"
+        angles.to_csv(paths["angles"], index=False, float_format="%.5g")
     return paths

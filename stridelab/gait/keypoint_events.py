@@ -1,0 +1,205 @@
+"""Initial contact and toe-off from video keypoints (one camera, noisy points).
+
+Keypoints are far noisier than markers (Young 2023, Sensors 23:696: BlazePose step timing
+errors of 10-14 ms), and a hand-held camera moves, so one floor level for the whole clip does
+not hold. The method combines a horizontal and a vertical criterion, as Alvim et al. 2015
+(J Appl Biomech 31:383) found most accurate and speed-independent for running:
+
+1. Strides are cut by the foot's swing: side view, each forward peak of ``heel - pelvis``
+   along the direction of travel (Zeni et al. 2008, Gait Posture 27:710: the foot is furthest
+   forward just before it lands); rear view, each peak of the foot's height (mid-swing).
+2. Within each stride the floor is the lowest the foot gets there; the foot is in contact while
+   its lowest keypoint (heel or toe tip) stays near that floor (Fellin et al. 2010's
+   foot-height criterion): it has landed once within ``landing_leg`` x leg length and left
+   once above ``clearance_leg`` x leg length. Crossings are interpolated between frames.
+3. Side view: a camera that is rolled, or looks up at the belt, sees the floor as a sloping
+   line, so a landing foot far ahead looks higher than the same foot under the body. The
+   floor's slope is fitted (least squares, trimmed) to the foot positions found in contact in
+   a first pass, the heights are measured from that sloping floor, and step 2 runs again.
+
+The stride period for step 1 comes from the autocorrelation of the signal, so no cadence is
+assumed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.signal import find_peaks
+
+from stridelab.errors import InputFileError
+from stridelab.gait.signal import fill_gaps
+from stridelab.io.recording import Recording
+from stridelab.thresholds import threshold
+
+
+def stride_period(signal: np.ndarray, fs: float, min_s: float = 0.4,
+                  max_s: float = 2.0) -> float | None:
+    """Dominant period (s) of a periodic signal from its autocorrelation, or ``None``."""
+    x = signal[np.isfinite(signal)]
+    if len(x) < 2 * min_s * fs:
+        return None
+    x = x - x.mean()
+    ac = np.correlate(x, x, mode="full")[len(x) - 1:]
+    if ac[0] <= 0:
+        return None
+    ac = ac / ac[0]
+    lo, hi = int(min_s * fs), min(int(max_s * fs), len(ac) - 1)
+    if hi <= lo:
+        return None
+    peaks, _ = find_peaks(ac[lo:hi + 1])
+    if not len(peaks):
+        return None
+    best = peaks[np.argmax(ac[lo:hi + 1][peaks])] + lo
+    return best / fs if ac[best] > 0.2 else None
+
+
+def _crossing(t0: float, y0: float, t1: float, y1: float, level: float) -> float:
+    return t0 if y1 == y0 else t0 + (level - y0) * (t1 - t0) / (y1 - y0)
+
+
+def stance_in_window(height: np.ndarray, fs: float, start: int, stop: int,
+                     ic_level: float, to_level: float) -> tuple[float, float] | None:
+    """IC and TO (s) of the one contact between samples ``start`` and ``stop``, or ``None``.
+
+    Contact starts when the foot's lowest point comes within ``ic_level`` of the lowest height
+    in the window and ends when it rises above ``to_level``; crossings are interpolated. The
+    landing level is the higher one because a keypoint foot lands toes-up on its heel keypoint
+    (which sits above the sole) and then settles, while the toe-tip keypoint leaves last.
+    """
+    seg = height[start:stop]
+    if len(seg) < 3 or not np.isfinite(seg).all():
+        return None
+    low = int(np.argmin(seg))
+    floor = seg[low]
+    a = low
+    while a > 0 and seg[a - 1] <= floor + ic_level:
+        a -= 1
+    b = low
+    while b < len(seg) - 1 and seg[b + 1] <= floor + to_level:
+        b += 1
+    if a == 0 or b == len(seg) - 1:
+        return None  # the contact runs into the window's edge: not a whole stance
+    ic = _crossing(a - 1, seg[a - 1], a, seg[a], floor + ic_level)
+    to = _crossing(b, seg[b], b + 1, seg[b + 1], floor + to_level)
+    return (start + ic) / fs, (start + to) / fs
+
+
+class KeypointEventDetection:
+    """Contacts of both feet from 2D keypoints in the engine frame (see module docstring).
+
+    Parameters
+    ----------
+    landing_leg, clearance_leg
+        Height above the stride's floor, as a share of leg length, below which the foot has
+        landed, and above which it has left the ground (defaults: ``video.events.landing_leg``
+        and ``video.events.clearance_leg``).
+    max_gap_s
+        Longest keypoint gap filled before detection.
+
+    Attributes
+    ----------
+    contacts_
+        ``side``, ``ic_s``, ``to_s`` per contact, in time order.
+    period_s_
+        Stride period found per side.
+    warnings_
+        Problems found.
+    """
+
+    def __init__(self, landing_leg: float | None = None, clearance_leg: float | None = None,
+                 max_gap_s: float = 0.1) -> None:
+        self.landing_leg = landing_leg
+        self.clearance_leg = clearance_leg
+        self.max_gap_s = max_gap_s
+
+    def _leg_length(self, rec: Recording) -> float:
+        legs = [np.linalg.norm(rec.points[f"{s}_hip"] - rec.points[f"{s}_knee"], axis=1)
+                + np.linalg.norm(rec.points[f"{s}_knee"] - rec.points[f"{s}_ankle"], axis=1)
+                for s in "LR"]
+        legs = np.concatenate(legs)
+        return float(np.nanpercentile(legs, 90))
+
+    def detect(self, rec: Recording) -> KeypointEventDetection:
+        """Find the contacts in ``rec`` (from :mod:`stridelab.pose.recording`)."""
+        leg = self._leg_length(rec)
+        level = ((self.landing_leg or threshold("video.events.landing_leg")) * leg,
+                 (self.clearance_leg or threshold("video.events.clearance_leg")) * leg)
+        side_view = rec.axes.get("view", "side") == "side"
+        pelvis = rec.landmark("pelvis")
+        self.floor_slope_ = 0.0
+        rows = self._pass(rec, level, side_view, pelvis, slope=0.0)
+        if side_view and len(rows) >= 4:
+            self.floor_slope_ = self._floor_slope(rec, rows)
+            rows = self._pass(rec, level, side_view, pelvis, slope=self.floor_slope_)
+        if not self.period_s_:
+            raise InputFileError(rec.path, "no regular running rhythm in the keypoints: is "
+                                 "a runner in view for at least two strides?")
+        self.contacts_ = (pd.DataFrame(rows, columns=["side", "ic_s", "to_s"])
+                          .sort_values("ic_s", ignore_index=True))
+        return self
+
+    def _foot(self, rec: Recording, side: str, slope: float) -> tuple[np.ndarray, np.ndarray]:
+        """Forward position and height above a floor of the given slope, of the lowest point."""
+        fs = rec.fs
+        pts = [rec.points[f"{side}_{p}"] for p in ("heel", "toe")]
+        x = [fill_gaps(p[:, 0], fs, self.max_gap_s) for p in pts]
+        y = [fill_gaps(p[:, 1], fs, self.max_gap_s) - slope * xi for p, xi in zip(pts, x,
+                                                                                 strict=True)]
+        low = np.where(y[0] <= y[1], 0, 1)
+        return np.where(low == 0, x[0], x[1]), np.fmin(y[0], y[1])
+
+    def _floor_slope(self, rec: Recording, rows: list[dict]) -> float:
+        """Slope dy/dx of the floor line through the contact positions (trimmed least squares)."""
+        xs, ys = [], []
+        for side in "LR":
+            x, y = self._foot(rec, side, 0.0)
+            for r in rows:
+                if r["side"] == side:
+                    idx = np.arange(int(np.ceil(r["ic_s"] * rec.fs)),
+                                    int(np.floor(r["to_s"] * rec.fs)) + 1)
+                    idx = idx[(idx >= 0) & (idx < len(x))]
+                    # each side has its own floor offset (depth), so centre per contact
+                    xs.append(x[idx] - np.nanmean(x[idx]))
+                    ys.append(y[idx] - np.nanmean(y[idx]))
+        x, y = np.concatenate(xs), np.concatenate(ys)
+        ok = np.isfinite(x) & np.isfinite(y)
+        x, y = x[ok], y[ok]
+        if len(x) < 10 or np.ptp(x) <= 0:
+            return 0.0
+        slope = 0.0
+        keep = np.ones(len(x), bool)
+        for _ in range(3):
+            slope = float(np.sum(x[keep] * y[keep]) / np.sum(x[keep] ** 2))
+            resid = np.abs(y - slope * x)
+            keep = resid <= np.percentile(resid, 80)
+        return slope
+
+    def _pass(self, rec: Recording, level: float, side_view: bool, pelvis: np.ndarray,
+              slope: float) -> list[dict]:
+        fs = rec.fs
+        rows, self.period_s_, self.warnings_ = [], {}, []
+        for side in "LR":
+            heel = rec.points[f"{side}_heel"]
+            _, height = self._foot(rec, side, slope)
+            cut = (fill_gaps(heel[:, 0] - pelvis[:, 0], fs, self.max_gap_s) if side_view
+                   else height)
+            period = stride_period(cut, fs)
+            if period is None:
+                self.warnings_.append(f"{rec.path.name}: no regular stride rhythm for the "
+                                      f"{'left' if side == 'L' else 'right'} foot")
+                continue
+            self.period_s_[side] = period
+            filled = np.where(np.isfinite(cut), cut, np.nanmin(cut))
+            span = np.nanpercentile(cut, 95) - np.nanpercentile(cut, 5)
+            peaks, _ = find_peaks(filled, distance=max(1, int(0.6 * period * fs)),
+                                  prominence=0.3 * span)
+            # side view: start a fifth of a stride before the forward peak (late swing, foot
+            # high) so that a landing right at the peak is not cut off
+            shift = int(round(0.2 * period * fs)) if side_view else 0
+            for a, b in zip(peaks[:-1], peaks[1:], strict=True):
+                found = stance_in_window(height, fs, max(int(a) - shift, 0),
+                                         int(b) + 1 - shift, level[0], level[1])
+                if found is not None:
+                    rows.append({"side": side, "ic_s": found[0], "to_s": found[1]})
+        return rows

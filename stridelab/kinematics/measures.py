@@ -1,0 +1,182 @@
+"""Per-stance kinematic measures at the gait events, and their summary metrics.
+
+Side view and motion capture (Souza 2016, Phys Med Rehabil Clin N Am 27:217): trunk lean
+(mean over the stride and at mid-stance), foot inclination at initial contact and the
+foot-strike pattern it implies (Altman & Davis 2012, Gait Posture 35:298), shank angle at IC,
+overstride (heel ahead of the hip at IC, relative to leg length), knee flexion at IC and its
+peak in stance, vertical oscillation of the pelvis. Rear view and motion capture: contralateral
+pelvic drop (peak in stance, from the trial's median obliquity; Bramah 2018, Am J Sports Med
+46:3023), step width and cross-over (foot at IC relative to the pelvis midline), knee
+frontal-plane projection angle (peak in stance).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from stridelab.gait.summary import describe
+from stridelab.io.recording import Recording
+from stridelab.kinematics.angles import frontal_angles, sagittal_angles
+from stridelab.thresholds import threshold
+
+UNITS = {
+    "trunk_lean_deg": "deg", "trunk_lean_midstance_deg": "deg",
+    "foot_inclination_ic_deg": "deg", "shank_angle_ic_deg": "deg",
+    "overstride_ratio": "ratio of leg length", "overstride_cm": "cm",
+    "knee_flexion_ic_deg": "deg", "knee_flexion_peak_stance_deg": "deg",
+    "vertical_oscillation_cm": "cm", "pelvic_drop_deg": "deg", "step_width_cm": "cm",
+    "knee_frontal_angle_deg": "deg",
+}  # fmt: skip
+
+SIDE_ONLY = ("trunk_lean_deg", "trunk_lean_midstance_deg", "foot_inclination_ic_deg",
+             "shank_angle_ic_deg", "overstride_ratio", "overstride_cm", "knee_flexion_ic_deg",
+             "knee_flexion_peak_stance_deg", "vertical_oscillation_cm")
+REAR_ONLY = ("pelvic_drop_deg", "step_width_cm", "crossover_pct", "knee_frontal_angle_deg")
+
+
+def _at(series: np.ndarray, t: float, fs: float) -> float:
+    i = t * fs
+    if not np.isfinite(i) or i < 0 or i > len(series) - 1:
+        return np.nan
+    return float(np.interp(i, np.arange(len(series)), series))
+
+
+def _window(series: np.ndarray, t0: float, t1: float, fs: float) -> np.ndarray:
+    if not (np.isfinite(t0) and np.isfinite(t1)):
+        return np.array([])
+    return series[max(int(np.ceil(t0 * fs)), 0):int(np.floor(t1 * fs)) + 1]
+
+
+def _peak(values: np.ndarray) -> float:
+    return float(np.nanmax(values)) if np.isfinite(values).any() else np.nan
+
+
+def foot_strike(inclination_deg: float) -> str | None:
+    """Rearfoot / midfoot / forefoot from the foot inclination at IC (Altman & Davis 2012)."""
+    if not np.isfinite(inclination_deg):
+        return None
+    if inclination_deg > threshold("kinematics.foot_strike.rearfoot_min_deg"):
+        return "rearfoot"
+    if inclination_deg < threshold("kinematics.foot_strike.forefoot_max_deg"):
+        return "forefoot"
+    return "midfoot"
+
+
+def leg_length_m(rec: Recording) -> float:
+    """Hip-to-ankle length: 90th percentile of thigh + shank over the trial (NaN if unknown)."""
+    parts = []
+    for s in "LR":
+        if rec.has(f"{s}_hip") and rec.has(f"{s}_knee") and rec.has(f"{s}_ankle"):
+            parts.append(np.linalg.norm(rec.landmark(f"{s}_hip") - rec.landmark(f"{s}_knee"),
+                                        axis=1)
+                         + np.linalg.norm(rec.landmark(f"{s}_knee") - rec.landmark(f"{s}_ankle"),
+                                          axis=1))
+    if parts:
+        return float(np.nanpercentile(np.concatenate(parts), 90))
+    if rec.has("pelvis") and rec.has("L_heel") and rec.has("R_heel"):
+        # markers without joint centres: pelvis-marker height above the floor (ASIS height is
+        # ~0.55 H against a hip-to-floor leg of ~0.53 H; Winter 2009, Fig. 4.1)
+        floor = np.nanpercentile(np.concatenate([rec.landmark(f"{s}_heel")[:, 1] for s in "LR"]),
+                                 2)
+        return float(np.nanmedian(rec.landmark("pelvis")[:, 1]) - floor)
+    return float("nan")
+
+
+def stance_measures(strides: pd.DataFrame, rec: Recording, view: str = "both"
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-stance measures, and the angle time series they came from.
+
+    Parameters
+    ----------
+    strides
+        Per-stance table with ``side``, ``ic_s``, ``to_s``, ``next_ic_s``, ``midstance_start_s``
+        and ``takeoff_start_s`` (mid-stance instant).
+    rec
+        Recording in the engine frame.
+    view
+        ``"side"``, ``"rear"`` or ``"both"`` (motion capture: 3D).
+    """
+    fs = rec.fs
+    sag = sagittal_angles(rec) if view in ("side", "both") else pd.DataFrame()
+    fro = frontal_angles(rec) if view in ("rear", "both") else pd.DataFrame()
+    angles = sag.merge(fro, on="time_s") if len(sag) and len(fro) else (sag if len(sag) else fro)
+    leg = leg_length_m(rec)
+    pelvis = rec.landmark("pelvis") if rec.has("pelvis") else None
+    obliq = fro.get("pelvic_obliquity_deg") if len(fro) else None
+    baseline = float(np.nanmedian(obliq)) if obliq is not None else np.nan
+    rows = []
+    for r in strides.itertuples():
+        s, row = r.side, {}
+        mid_t = getattr(r, "takeoff_start_s", np.nan)
+        if len(sag):
+            if "trunk_lean_deg" in sag:
+                lean = sag["trunk_lean_deg"].to_numpy()
+                row["trunk_lean_deg"] = float(np.nanmean(_window(lean, r.ic_s, r.next_ic_s, fs)))\
+                    if np.isfinite(r.next_ic_s) else np.nan
+                row["trunk_lean_midstance_deg"] = _at(lean, mid_t, fs)
+            col = f"{s}_foot_inclination_deg"
+            if col in sag:
+                row["foot_inclination_ic_deg"] = _at(sag[col].to_numpy(), r.ic_s, fs)
+            col = f"{s}_shank_angle_deg"
+            if col in sag:
+                row["shank_angle_ic_deg"] = _at(sag[col].to_numpy(), r.ic_s, fs)
+            col = f"{s}_knee_flexion_deg"
+            if col in sag:
+                knee = sag[col].to_numpy()
+                row["knee_flexion_ic_deg"] = _at(knee, r.ic_s, fs)
+                row["knee_flexion_peak_stance_deg"] = _peak(_window(knee, r.ic_s, r.to_s, fs))
+            if pelvis is not None and rec.has(f"{s}_heel"):
+                ahead = _at(rec.landmark(f"{s}_heel")[:, 0] - pelvis[:, 0], r.ic_s, fs)
+                row["overstride_cm"] = 100 * ahead
+                row["overstride_ratio"] = ahead / leg if np.isfinite(leg) else np.nan
+            if pelvis is not None and np.isfinite(r.next_ic_s):
+                # one step: this IC to the other foot's IC
+                t_end = getattr(r, "contralateral_ic_s", np.nan)
+                h = _window(pelvis[:, 1], r.ic_s, t_end, fs)
+                row["vertical_oscillation_cm"] = 100 * float(np.ptp(h)) \
+                    if len(h) > 2 and np.isfinite(h).all() else np.nan
+        if len(fro):
+            if obliq is not None:
+                o = _window(obliq.to_numpy() - baseline, r.ic_s, r.to_s, fs)
+                # stance on the right: the left (unsupported) side drops = right side higher
+                row["pelvic_drop_deg"] = _peak(o if s == "R" else -o)
+            col = f"{s}_knee_frontal_angle_deg"
+            if col in fro:
+                row["knee_frontal_angle_deg"] = _peak(_window(fro[col].to_numpy(), r.ic_s,
+                                                              r.to_s, fs))
+            foot = f"{s}_ankle" if rec.has(f"{s}_ankle") else f"{s}_foot"
+            if pelvis is not None and rec.has(foot):
+                lateral = _at(rec.landmark(foot)[:, 2] - pelvis[:, 2], r.ic_s, fs)
+                row["foot_lateral_cm"] = 100 * lateral
+                # crossing: the right foot lands on or left of the midline, or the reverse
+                row["crossover"] = float(lateral <= 0) if s == "R" else float(lateral >= 0)
+        rows.append(row)
+    per = pd.DataFrame(rows, index=strides.index)
+    if "foot_lateral_cm" in per:
+        lat = per["foot_lateral_cm"].to_numpy()
+        # step width: lateral distance between this contact and the previous (other foot)
+        per["step_width_cm"] = np.abs(lat - np.roll(lat, 1))
+        per.loc[per.index[0], "step_width_cm"] = np.nan
+    return per, angles
+
+
+def summarise_measures(per: pd.DataFrame, sides: pd.Series) -> tuple[dict, dict]:
+    """Metric summaries of the per-stance measures, and the foot-strike summary."""
+    metrics = {}
+    for key, unit in UNITS.items():
+        if key in per and per[key].notna().any():
+            metrics[key] = describe(per[key], sides, unit)
+    if "crossover" in per and per["crossover"].notna().any():
+        m = describe(100 * per["crossover"], sides, "% of contacts")
+        metrics["crossover_pct"] = m
+    strike = {}
+    if "foot_inclination_ic_deg" in per and per["foot_inclination_ic_deg"].notna().any():
+        kinds = per["foot_inclination_ic_deg"].map(foot_strike)
+        shares = kinds.value_counts(normalize=True).round(3).to_dict()
+        strike = {"overall": kinds.mode().iloc[0] if kinds.notna().any() else None,
+                  "shares": shares}
+        for s in "LR":
+            ks = kinds[sides == s].dropna()
+            strike[s] = ks.mode().iloc[0] if len(ks) else None
+    return metrics, strike

@@ -1,0 +1,102 @@
+"""MediaPipe BlazePose (Bazarevsky et al. 2020, arXiv:2006.10204) as a pose backend.
+
+``mediapipe==0.10.21`` is the last release whose wheel carries the pose landmark model
+("full", ``pose_landmark_full.tflite``), so it works offline; it needs ``numpy<2``. The "lite"
+and "heavy" variants are downloaded on first use, which fails without internet: that is
+reported as a clear error instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from stridelab.errors import StridelabError
+from stridelab.pose.keypoints import KEYPOINT_NAMES
+
+MODELS = {"lite": 0, "full": 1, "heavy": 2}
+"""Model variant -> MediaPipe ``model_complexity``."""
+
+MEDIAPIPE_INDEX = {
+    "nose": 0,
+    "L_shoulder": 11, "R_shoulder": 12,
+    "L_elbow": 13, "R_elbow": 14,
+    "L_wrist": 15, "R_wrist": 16,
+    "L_hip": 23, "R_hip": 24,
+    "L_knee": 25, "R_knee": 26,
+    "L_ankle": 27, "R_ankle": 28,
+    "L_heel": 29, "R_heel": 30,
+    "L_toe": 31, "R_toe": 32,
+}  # fmt: skip
+"""BlazePose landmark index of each stridelab keypoint (``toe`` = ``foot_index``)."""
+
+_ORDER = np.array([MEDIAPIPE_INDEX[n] for n in KEYPOINT_NAMES])
+
+
+def _model_file(model: str) -> Path:
+    import mediapipe
+
+    name = f"pose_landmark_{model}.tflite"
+    return Path(mediapipe.__file__).parent / "modules" / "pose_landmark" / name
+
+
+class MediaPipeBackend:
+    """BlazePose through MediaPipe's ``solutions.pose`` (video mode: tracking between frames).
+
+    Parameters
+    ----------
+    model
+        ``"full"`` (bundled, default), ``"lite"`` or ``"heavy"`` (downloaded at first use).
+    min_detection_confidence, min_tracking_confidence
+        MediaPipe's own gates (its defaults, 0.5).
+    """
+
+    def __init__(
+        self,
+        model: str = "full",
+        min_detection_confidence: float = 0.5,
+        min_tracking_confidence: float = 0.5,
+    ) -> None:
+        if model not in MODELS:
+            raise StridelabError(f"unknown MediaPipe model {model!r} (lite, full or heavy)")
+        try:
+            os.environ.setdefault("GLOG_minloglevel", "2")
+            import mediapipe as mp
+        except ImportError as exc:
+            raise StridelabError(
+                "the video backend needs mediapipe==0.10.21 (pip install 'mediapipe==0.10.21', "
+                f"which needs numpy<2): {exc}"
+            ) from exc
+        try:
+            self._pose = mp.solutions.pose.Pose(
+                static_image_mode=False,
+                model_complexity=MODELS[model],
+                smooth_landmarks=False,  # stridelab filters with zero lag afterwards
+                enable_segmentation=False,
+                min_detection_confidence=min_detection_confidence,
+                min_tracking_confidence=min_tracking_confidence,
+            )
+        except Exception as exc:  # noqa: BLE001 - MediaPipe raises bare errors on download
+            if not _model_file(model).exists():
+                raise StridelabError(
+                    f"the MediaPipe '{model}' pose model is not bundled with mediapipe and could "
+                    "not be downloaded (no internet?); use --model full, which works offline"
+                ) from exc
+            raise StridelabError(f"MediaPipe could not start: {exc}") from exc
+        self.name = f"mediapipe {mp.__version__} BlazePose {model}"
+
+    def process(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Keypoints of the most prominent person in one RGB frame, or ``None``."""
+        result = self._pose.process(rgb)
+        if result.pose_landmarks is None:
+            return None
+        h, w = rgb.shape[:2]
+        lm = result.pose_landmarks.landmark
+        arr = np.array([(lm[i].x * w, lm[i].y * h, lm[i].visibility) for i in _ORDER])
+        return arr[:, :2], np.clip(arr[:, 2], 0.0, 1.0)
+
+    def close(self) -> None:
+        """Release MediaPipe's graph."""
+        self._pose.close()

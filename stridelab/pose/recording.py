@@ -1,0 +1,41 @@
+"""Keypoints in pixels -> a :class:`~stridelab.io.recording.Recording` in metres, engine frame.
+
+One camera sees one plane. Side view: x forward (the way the runner faces), y up, z unknown
+(0). Rear view: z to the runner's right, y up, x unknown (0): measures that need the direction
+of travel are not available from behind, and the summary says so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stridelab.io.markerset import load_markerset
+from stridelab.io.recording import Recording
+from stridelab.pose.keypoints import Keypoints
+from stridelab.pose.scene import Scene
+
+
+def keypoints_to_recording(kp: Keypoints, scene: Scene) -> Recording:
+    """Scale the keypoints to metres and place them in the engine frame.
+
+    Image y points down, so height is ``(image_height - y) / px_per_m``. The horizontal image
+    axis becomes forward (side view, signed by where the runner faces) or right (rear view).
+    """
+    height_px = kp.size[1]
+    points = {}
+    for i, name in enumerate(kp.names):
+        u, v = kp.xy[:, i, 0], kp.xy[:, i, 1]
+        horizontal = scene.facing * u / scene.px_per_m
+        up = (height_px - v) / scene.px_per_m
+        zero = np.where(np.isfinite(u), 0.0, np.nan)
+        if scene.view == "side":
+            points[name] = np.column_stack([horizontal, up, zero])
+        else:
+            points[name] = np.column_stack([zero, up, horizontal])
+    rec = Recording(points=points, fs=kp.fps, path=kp.path,
+                    markerset=load_markerset("keypoints"), frame="engine",
+                    warnings=list(kp.warnings))
+    rec.axes = {"forward": "image x" if scene.view == "side" else "none (rear view)",
+                "vertical": "image -y", "right": "image x" if scene.view == "rear" else "none",
+                "setting": scene.setting, "view": scene.view}
+    return rec

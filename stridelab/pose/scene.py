@@ -1,0 +1,133 @@
+"""What a clip shows: side or rear view, facing, treadmill or overground, and the scale.
+
+The scale comes from the runner's height through Winter's body-segment proportions
+(Winter 2009, *Biomechanics and Motor Control of Human Movement*, Fig. 4.1): hip to ankle
+(thigh + shank) is 0.491 of body height. Legs bend in stance and foreshorten when they swing
+out of the image plane, so the 90th percentile of the image-plane leg length over frames (the
+straightest frames) is taken as the full length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from stridelab.errors import InputFileError
+from stridelab.pose.keypoints import Keypoints
+from stridelab.thresholds import threshold
+
+VIEWS = ("side", "rear")
+
+
+@dataclass(frozen=True)
+class Scene:
+    """How the runner appears in the clip.
+
+    Attributes
+    ----------
+    view
+        ``"side"`` or ``"rear"``.
+    facing
+        Side view: ``+1`` when the runner faces image-right, ``-1`` image-left. Rear view:
+        ``+1`` seen from behind (the runner's left on the image's left), ``-1`` from the front.
+    setting
+        ``"treadmill"`` or ``"overground"``.
+    px_per_m
+        Image scale at the runner.
+    leg_px
+        Hip-to-ankle length in pixels the scale came from.
+    detected
+        Which of the above were detected rather than given.
+    """
+
+    view: str
+    facing: int
+    setting: str
+    px_per_m: float
+    leg_px: float
+    detected: tuple[str, ...] = ()
+
+
+def _dist(kp: Keypoints, a: str, b: str) -> np.ndarray:
+    return np.linalg.norm(kp.point(a) - kp.point(b), axis=1)
+
+
+def leg_length_px(kp: Keypoints) -> float:
+    """Hip-to-ankle length in pixels: 90th percentile over frames and sides of thigh + shank."""
+    lengths = np.concatenate([
+        _dist(kp, f"{s}_hip", f"{s}_knee") + _dist(kp, f"{s}_knee", f"{s}_ankle") for s in "LR"
+    ])
+    lengths = lengths[np.isfinite(lengths)]
+    if lengths.size < 10:
+        raise InputFileError(kp.path, "hips, knees and ankles are seen in too few frames to "
+                             "measure the runner")
+    return float(np.percentile(lengths, 90))
+
+
+def _median_abs(values: np.ndarray) -> float:
+    values = values[np.isfinite(values)]
+    return float(np.median(np.abs(values))) if values.size else float("nan")
+
+
+def detect_view(kp: Keypoints, leg_px: float) -> str:
+    """``"side"`` when shoulders and hips look narrow against the leg, else ``"rear"``."""
+    width = (_median_abs(kp.point("L_shoulder")[:, 0] - kp.point("R_shoulder")[:, 0])
+             + _median_abs(kp.point("L_hip")[:, 0] - kp.point("R_hip")[:, 0]))
+    side = width / leg_px < threshold("video.view.side_max_width_ratio")
+    return "side" if side else "rear"
+
+
+def detect_facing(kp: Keypoints, view: str) -> int:
+    """Side: the way the feet point (toe ahead of heel). Rear: left hip on the image's left."""
+    if view == "side":
+        d = np.concatenate([kp.point(f"{s}_toe")[:, 0] - kp.point(f"{s}_heel")[:, 0]
+                            for s in "LR"])
+    else:
+        d = kp.point("R_hip")[:, 0] - kp.point("L_hip")[:, 0]
+    d = d[np.isfinite(d)]
+    return 1 if d.size == 0 or np.median(d) >= 0 else -1
+
+
+def detect_setting(kp: Keypoints, leg_px: float) -> str:
+    """Overground when the pelvis crosses more of the image than a runner on a belt drifts."""
+    hip_x = np.concatenate([kp.point("L_hip")[:, 0], kp.point("R_hip")[:, 0]])
+    hip_x = hip_x[np.isfinite(hip_x)]
+    travel = (np.percentile(hip_x, 95) - np.percentile(hip_x, 5)) / leg_px
+    return "overground" if travel > threshold("video.setting.overground_travel_legs") \
+        else "treadmill"
+
+
+def describe_scene(kp: Keypoints, height_m: float, view: str | None = None,
+                   setting: str | None = None) -> Scene:
+    """Detect what is not given and compute the scale.
+
+    Parameters
+    ----------
+    kp
+        Cleaned keypoints.
+    height_m
+        Runner's height in metres (scale).
+    view, setting
+        Given values win over detection.
+    """
+    if not 1.0 <= height_m <= 2.4:
+        raise InputFileError(kp.path, f"a runner's height of {height_m:g} m is implausible: "
+                             "give --height in metres (e.g. 1.78)")
+    if view is not None and view not in VIEWS:
+        raise InputFileError(kp.path, f"unknown view {view!r}: use side or rear")
+    leg_px = leg_length_px(kp)
+    detected = []
+    if view is None:
+        view, detected = detect_view(kp, leg_px), detected + ["view"]
+    if setting is None:
+        setting = detect_setting(kp, leg_px) if view == "side" else "unknown"
+        detected.append("setting")
+    return Scene(
+        view=view,
+        facing=detect_facing(kp, view),
+        setting=setting,
+        px_per_m=leg_px / (threshold("video.scale.leg_length_ratio") * height_m),
+        leg_px=leg_px,
+        detected=tuple(detected),
+    )
