@@ -1,4 +1,4 @@
-"""``stridelab analyze``: a recording in, strides.csv and summary.json out."""
+"""``stridelab analyze``: a recording or a clip in, strides.csv and summary.json out."""
 
 from __future__ import annotations
 
@@ -6,13 +6,28 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from stridelab.cli.tables import summary_table
+from stridelab.errors import InputFileError
+
+
+def _progress(console: Console, quiet: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                    TimeRemainingColumn(), console=console, transient=True, disable=quiet)
 
 
 def analyze(
-    path: Path = typer.Argument(..., help="Recording: .c3d or .trc motion capture."),
+    path: Path = typer.Argument(..., help="Motion capture (.c3d, .trc), a video clip (.mp4, "
+                                ".mov ...), an OpenPose JSON folder or a Sports2D .trc."),
     out: Path = typer.Option(Path("results"), "--out", "-o", help="Folder for the results."),
     events: str = typer.Option(
         "auto", help="Event source: auto (force plate when present), forceplate, kinematic."),
@@ -22,23 +37,57 @@ def analyze(
     vertical: str = typer.Option(None, help="Lab axis pointing up, e.g. +y (detected by default)."),
     forward: str = typer.Option(
         None, help="Lab axis of the direction of travel, e.g. -z (detected by default)."),
+    view: str = typer.Option(None, help="Video: side or rear (detected by default)."),
+    height: float = typer.Option(1.75, help="Video: runner's height in metres (sets the scale)."),
+    capture_fps: float = typer.Option(
+        None, "--capture-fps", help="Video: real capture rate of a slow-motion clip, e.g. 240 "
+        "(read from the file when the phone recorded it)."),
+    model: str = typer.Option("full", help="Video: MediaPipe model (full works offline)."),
+    video: bool = typer.Option(True, "--video/--no-video",
+                               help="Video: write the annotated clip annotated.mp4."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar."),
 ) -> None:
-    """Split every stride into its phases and summarise cadence, contact, flight and symmetry."""
-    from stridelab.gait.analysis import EVENT_SOURCES, analyze_recording
+    """Split every stride into its phases; cadence, contact, flight, symmetry and form measures."""
+    from stridelab.gait.analysis import EVENT_SOURCES
+
+    if events not in EVENT_SOURCES:
+        raise typer.BadParameter(f"must be one of {', '.join(EVENT_SOURCES)}",
+                                 param_hint="--events")
+    if not path.exists():
+        raise InputFileError(path, "does not exist")
+    console = Console(quiet=quiet, highlight=False)
+    from stridelab.pose.pipeline import is_video
+
+    if is_video(path) or path.is_dir() or _is_keypoint_trc(path):
+        result, paths = _analyze_clip(path, out, view, height, capture_fps, model, video,
+                                      console, quiet)
+    else:
+        result, paths = _analyze_mocap(path, out, events, markerset, vertical, forward,
+                                       console, quiet)
+    console.print(summary_table(result.summary))
+    for w in result.warnings:
+        console.print(f"[yellow]warning:[/] {w}")
+    console.print("wrote " + ", ".join(str(p) for p in paths.values()))
+
+
+def _is_keypoint_trc(path: Path) -> bool:
+    if path.suffix.lower() != ".trc":
+        return False
+    from stridelab.pose.sports2d import is_keypoint_trc
+
+    return is_keypoint_trc(path)
+
+
+def _analyze_mocap(path, out, events, markerset, vertical, forward, console, quiet):
+    from stridelab.gait.analysis import analyze_recording
     from stridelab.io.frame import to_engine_frame
     from stridelab.io.load import read_recording
     from stridelab.io.markerset import load_markerset
     from stridelab.report.files import write_results
 
-    if events not in EVENT_SOURCES:
-        raise typer.BadParameter(f"must be one of {', '.join(EVENT_SOURCES)}",
-                                 param_hint="--events")
-    console = Console(quiet=quiet, highlight=False)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                        console=console, transient=True, disable=quiet)
+    progress = _progress(console, quiet)
     with progress:
-        task = progress.add_task(f"reading {path.name}", total=4)
+        task = progress.add_task(f"reading {path.name}", total=4, rate="")
         ms = load_markerset(markerset) if markerset else None
         rec = read_recording(path, ms)
         progress.update(task, advance=1, description="finding axes")
@@ -48,7 +97,46 @@ def analyze(
         progress.update(task, advance=1, description="writing results")
         paths = write_results(out, result.strides, result.summary, result.angles)
         progress.update(task, advance=1)
-    console.print(summary_table(result.summary))
-    for w in result.warnings:
-        console.print(f"[yellow]warning:[/] {w}")
-    console.print(f"wrote {paths['strides']} and {paths['summary']}")
+    return result, paths
+
+
+def _analyze_clip(path, out, view, height, capture_fps, model, video, console, quiet):
+    from stridelab.gait.analysis import analyze_recording
+    from stridelab.pose.pipeline import check_timing, pose_recording
+    from stridelab.report.files import write_results
+
+    progress = _progress(console, quiet)
+    with progress:
+        task = progress.add_task(f"pose {path.name}", total=None, rate="")
+
+        def frames_done(done: int, total: int) -> None:
+            elapsed = progress.tasks[0].elapsed or 0.0
+            rate = f"{done / elapsed:.0f} frames/s" if elapsed > 0 else ""
+            progress.update(task, completed=done, total=total, rate=rate)
+
+        pose = pose_recording(path, height_m=height, view=view, capture_fps=capture_fps,
+                              model=model, progress=frames_done)
+        progress.update(task, description="events, phases and measures", rate="")
+        result = analyze_recording(pose.recording)
+        check_timing(result.summary, pose.keypoints, pose.video)
+        result.summary["scene"] = {"view": pose.scene.view, "setting": pose.scene.setting,
+                                   "facing": pose.scene.facing,
+                                   "px_per_m": round(pose.scene.px_per_m, 2),
+                                   "detected": list(pose.scene.detected),
+                                   "height_m": height}
+        result.summary["pose"] = {"source": pose.keypoints.source,
+                                  "frames": pose.keypoints.n_frames,
+                                  "fps": pose.keypoints.fps,
+                                  "frames_with_person": round(
+                                      pose.keypoints.frames_with_person, 3),
+                                  "cleaning": {k: v for k, v in pose.cleaning.items()
+                                               if k != "long_gaps"}}
+        paths = write_results(out, result.strides, result.summary, result.angles)
+        if video and pose.video is not None:
+            from stridelab.report.video import write_annotated_video
+
+            progress.update(task, description="annotated video", completed=0, rate="")
+            paths["video"] = write_annotated_video(
+                path, pose.keypoints, result.strides, result.contacts,
+                Path(out) / "annotated.mp4", progress=frames_done)
+    return result, paths

@@ -11,6 +11,18 @@ _ROWS = [
     ("swing_time_ms", "Swing time", "ms", 0),
     ("step_time_ms", "Step time", "ms", 0),
     ("duty_factor", "Duty factor", "", 3),
+    ("trunk_lean_deg", "Trunk lean", "deg", 1),
+    ("trunk_lean_midstance_deg", "Trunk lean, mid-stance", "deg", 1),
+    ("foot_inclination_ic_deg", "Foot angle at contact", "deg", 1),
+    ("shank_angle_ic_deg", "Shank angle at contact", "deg", 1),
+    ("overstride_cm", "Heel ahead of hip at contact", "cm", 1),
+    ("knee_flexion_ic_deg", "Knee flexion at contact", "deg", 1),
+    ("knee_flexion_peak_stance_deg", "Knee flexion, peak stance", "deg", 1),
+    ("vertical_oscillation_cm", "Vertical oscillation", "cm", 1),
+    ("pelvic_drop_deg", "Pelvic drop, peak stance", "deg", 1),
+    ("step_width_cm", "Step width", "cm", 1),
+    ("crossover_pct", "Cross-over contacts", "%", 0),
+    ("knee_frontal_angle_deg", "Knee frontal angle, peak", "deg", 1),
 ]
 
 
@@ -34,4 +46,8 @@ def summary_table(summary: dict) -> Table:
         name = f"{label} ({unit})" if unit else label
         table.add_row(name, _fmt(m["mean"], digits), _fmt(m["sd"], digits),
                       _fmt(m["L"], digits), _fmt(m["R"], digits), _fmt(si.get(key), 1))
+    strike = summary.get("foot_strike") or {}
+    if strike.get("overall"):
+        table.add_row("Foot strike", strike["overall"], "", str(strike.get("L") or "-"),
+                      str(strike.get("R") or "-"), "")
     return table

@@ -79,7 +79,8 @@ def analyze_recording(rec: Recording, events: str = "auto") -> GaitAnalysis:
     warnings = list(rec.warnings) + warnings
     if len(contacts) < 3:
         raise InputFileError(rec.path, f"found {len(contacts)} foot contacts in "
-                             f"{rec.duration:.1f} s: nobody runs or walks in this trial")
+                             f"{rec.duration:.1f} s: at least two strides are needed (nobody "
+                             "runs or walks in this trial, or it is too short)")
     strides = add_phases(build_strides(contacts), rec)
     activity, activity_warnings = classify_activity(strides)
     warnings += activity_warnings

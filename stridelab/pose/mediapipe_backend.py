@@ -9,6 +9,7 @@ reported as a clear error instead of a traceback.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,26 @@ MEDIAPIPE_INDEX = {
 """BlazePose landmark index of each stridelab keypoint (``toe`` = ``foot_index``)."""
 
 _ORDER = np.array([MEDIAPIPE_INDEX[n] for n in KEYPOINT_NAMES])
+
+
+def _mute_stderr() -> int | None:
+    """Point file descriptor 2 at /dev/null; returns the saved descriptor (``None`` if unable)."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        return saved
+    except OSError:
+        return None
+
+
+def _unmute_stderr(saved: int | None) -> None:
+    """Undo :func:`_mute_stderr`."""
+    if saved is not None:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _model_file(model: str) -> Path:
@@ -69,6 +90,9 @@ class MediaPipeBackend:
                 "the video backend needs mediapipe==0.10.21 (pip install 'mediapipe==0.10.21', "
                 f"which needs numpy<2): {exc}"
             ) from exc
+        # TFLite and absl print start-up notes on the C-level stderr, some of them from worker
+        # threads after a call returns: stderr is muted until close()
+        self._muted = _mute_stderr()
         try:
             self._pose = mp.solutions.pose.Pose(
                 static_image_mode=False,
@@ -79,6 +103,7 @@ class MediaPipeBackend:
                 min_tracking_confidence=min_tracking_confidence,
             )
         except Exception as exc:  # noqa: BLE001 - MediaPipe raises bare errors on download
+            _unmute_stderr(self._muted)
             if not _model_file(model).exists():
                 raise StridelabError(
                     f"the MediaPipe '{model}' pose model is not bundled with mediapipe and could "
@@ -98,5 +123,9 @@ class MediaPipeBackend:
         return arr[:, :2], np.clip(arr[:, 2], 0.0, 1.0)
 
     def close(self) -> None:
-        """Release MediaPipe's graph."""
-        self._pose.close()
+        """Release MediaPipe's graph and give stderr back."""
+        try:
+            self._pose.close()
+        finally:
+            _unmute_stderr(self._muted)
+            self._muted = None
