@@ -54,7 +54,7 @@ def analyze(
         raise typer.BadParameter(f"must be one of {', '.join(EVENT_SOURCES)}",
                                  param_hint="--events")
     if not path.exists():
-        raise InputFileError(path, "does not exist")
+        raise InputFileError(path, "no such file or folder")
     console = Console(quiet=quiet, highlight=False)
     from stridelab.pose.pipeline import is_video
 
