@@ -99,3 +99,45 @@ class Finding:
         for k in ("targets", "injuries", "threshold_keys"):
             d[k] = tuple(d.get(k, ()))
         return cls(**d)
+
+
+FINDINGS_SCHEMA = "stridelab.findings/1"
+"""Schema tag of ``findings.json``."""
+
+
+def findings_document(
+    findings: list[Finding],
+    summary: str | None = None,
+    not_measurable: dict[str, str] | None = None,
+    not_assessed: list[str] | None = None,
+    notes: list[str] | None = None,
+) -> dict:
+    """The ``findings.json`` document: a schema tag, the findings and what was left out.
+
+    ``findings`` holds :meth:`Finding.to_dict` items, so readers that accept
+    ``{"findings": [...]}`` (e.g. :mod:`stridelab.report.inputs`) read it unchanged.
+
+    Parameters
+    ----------
+    findings
+        The findings.
+    summary
+        The summary (or activity file) they come from.
+    not_measurable
+        ``{metric: reason}`` this input cannot give.
+    not_assessed
+        Metrics present but not assessed (no evidence-graded threshold).
+    notes
+        Remarks on the assessment as a whole.
+    """
+    from stridelab import __version__
+
+    return {
+        "schema": FINDINGS_SCHEMA,
+        "stridelab_version": __version__,
+        "summary": summary,
+        "findings": [f.to_dict() for f in findings],
+        "not_measurable": dict(not_measurable or {}),
+        "not_assessed": list(not_assessed or []),
+        "notes": list(notes or []),
+    }

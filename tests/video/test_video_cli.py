@@ -1,0 +1,106 @@
+"""Video through the command line, on the shared clip and on clips the tests make."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+LABELS = Path(__file__).resolve().parents[1] / "data" / "treadmill_side_60fps_labels.csv"
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "stridelab", *map(str, args)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def counted_cadence() -> float:
+    for line in LABELS.read_text().splitlines():
+        if line.startswith("#") and "steps/min" in line:
+            return float(line.split("=")[-1].split("steps/min")[0])
+    raise AssertionError("no counted cadence in the labels file")
+
+
+@pytest.fixture(scope="module")
+def treadmill_results(shared_file, tmp_path_factory):
+    clip = shared_file("video/treadmill_side_60fps.mp4")
+    out = tmp_path_factory.mktemp("treadmill")
+    res = run_cli("analyze", clip, "--out", out, "--height", "1.78")
+    assert res.returncode == 0, res.stderr
+    return out, res
+
+
+def test_clip_gives_strides_summary_and_annotated_video(treadmill_results):
+    import av
+
+    out, res = treadmill_results
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["kind"] == "video" and summary["view"] == "side"
+    assert summary["activity"] == "running"
+    assert summary["scene"]["setting"] == "treadmill"
+    assert summary["pose"]["frames"] == 388
+    strides = pd.read_csv(out / "strides.csv")
+    assert set(strides.side) == {"L", "R"} and len(strides) >= 12
+    # cadence from the stride times against the strides counted by eye
+    stride_cadence = 120000.0 / summary["metrics"]["stride_time_ms"]["mean"]
+    assert abs(stride_cadence - counted_cadence()) / counted_cadence() < 0.05
+    # side-view measures are there, rear-view ones say why not
+    assert "knee_flexion_peak_stance_deg" in summary["metrics"]
+    assert summary["unavailable"]["pelvic_drop_deg"] == "needs a rear view"
+    with av.open(str(out / "annotated.mp4")) as container:
+        assert container.streams.video[0].frames == 388
+
+
+def test_events_near_the_labels(treadmill_results):
+    out, _ = treadmill_results
+    strides = pd.read_csv(out / "strides.csv")
+    labels = pd.read_csv(LABELS, comment="#")
+    ics = strides.ic_s.to_numpy() * 60
+    for row in labels[labels.event == "IC"].itertuples():
+        side_ics = strides[strides.side == row.side].ic_s.to_numpy() * 60
+        nearest = side_ics[np.argmin(np.abs(side_ics - row.frame))] if len(side_ics) else np.inf
+        # within 5 frames (83 ms): a missed or wrong-side contact fails this
+        assert abs(nearest - row.frame) <= 5, (row, ics)
+
+
+def _write_clip(path, frames, fps=30):
+    import av
+
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = frames[0].shape[1], frames[0].shape[0], \
+            "yuv420p"
+        for img in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
+def test_clip_without_a_person_is_refused(tmp_path):
+    clip = tmp_path / "empty.mp4"
+    rng = np.random.default_rng(0)
+    _write_clip(clip, [np.full((240, 320, 3), 90, np.uint8)
+                       + rng.integers(0, 5, (240, 320, 3), dtype=np.uint8) for _ in range(20)])
+    res = run_cli("analyze", clip, "--out", tmp_path / "out")
+    assert res.returncode == 2
+    assert "empty.mp4" in res.stderr and "no person" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_file_that_is_not_a_video(tmp_path):
+    clip = tmp_path / "notes.mp4"
+    clip.write_text("this is not a video\n")
+    res = run_cli("analyze", clip, "--out", tmp_path / "out")
+    assert res.returncode == 2
+    assert "notes.mp4" in res.stderr and "not a readable video" in res.stderr
+
+
+def test_clip_shorter_than_two_strides(shared_file, tmp_path):
+    clip = shared_file("video/overground_side_30fps_short.mp4")
+    res = run_cli("analyze", clip, "--out", tmp_path / "out", "--no-video")
+    assert res.returncode == 2
+    assert "two strides" in res.stderr and "Traceback" not in res.stderr
