@@ -1,0 +1,128 @@
+"""Read a results folder (``summary.json``, ``strides.csv`` and the optional files) for a report.
+
+The report reads only what earlier stages wrote (``docs/summary-schema.md``): ``summary.json``
+and ``strides.csv`` are required; ``angles.csv``, ``findings.json`` (a list of
+:meth:`stridelab.assess.model.Finding.to_dict`, or ``{"findings": [...]}``) and
+``program.json`` are used when present.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from stridelab.assess.model import Finding
+from stridelab.errors import InputFileError, StridelabError
+
+NOTE_KEYS = ("notes", "not_assessed", "not_measurable")
+"""Keys of a ``findings.json`` document (``stridelab.findings/1``) that the report shows."""
+
+
+@dataclass
+class ReportInputs:
+    """Everything a report shows, read from one results folder."""
+
+    summary: dict
+    strides: pd.DataFrame
+    angles: pd.DataFrame | None = None
+    findings: list[Finding] | None = None
+    program_html: str | None = None
+    findings_notes: dict | None = None
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise InputFileError(path, f"cannot be read as CSV ({exc})") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputFileError(path, f"missing column(s) {', '.join(missing)}")
+    return frame
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputFileError(path, f"cannot be read as JSON ({exc})") from None
+
+
+def read_findings(path: str | Path) -> list[Finding]:
+    """Read ``findings.json``: a list of finding dicts, or a dict with a ``findings`` list."""
+    return read_findings_document(path)[0]
+
+
+def read_findings_document(path: str | Path) -> tuple[list[Finding], dict]:
+    """Read ``findings.json`` and what the assessment left out.
+
+    Returns
+    -------
+    tuple
+        The findings and a dict with the document's ``notes``, ``not_assessed`` and
+        ``not_measurable`` (empty when the file is a bare list).
+    """
+    path = Path(path)
+    doc = _read_json(path)
+    items = doc.get("findings") if isinstance(doc, dict) else doc
+    if not isinstance(items, list):
+        raise InputFileError(path, "expected a list of findings (or {\"findings\": [...]})")
+    try:
+        findings = [Finding.from_dict(item) for item in items]
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise InputFileError(path, f"not a list of stridelab findings ({exc})") from None
+    extras = {k: doc[k] for k in NOTE_KEYS if isinstance(doc, dict) and doc.get(k)}
+    return findings, extras
+
+
+def render_program(path: str | Path) -> str | None:
+    """HTML fragment for ``program.json``, or ``None`` when the program stage is not installed.
+
+    The program stage's ``stridelab.program.render.program_html`` renders it; it receives a
+    ``stridelab.program.model.Program`` (``Program.from_dict`` of the file).
+    """
+    path = Path(path)
+    try:
+        from stridelab.program.model import Program
+        from stridelab.program.render import program_html
+    except ImportError:
+        return None
+    doc = _read_json(path)
+    try:
+        program = Program.from_dict(doc)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise InputFileError(path, f"not a stridelab program ({exc})") from None
+    return program_html(program)
+
+
+def load_results(results_dir: str | Path) -> ReportInputs:
+    """Read a results folder written by ``stridelab analyze`` (and the later stages).
+
+    Raises
+    ------
+    StridelabError
+        When the folder or its required files are missing or unreadable.
+    """
+    folder = Path(results_dir)
+    if not folder.is_dir():
+        raise StridelabError(f"{folder}: no such results folder (run `stridelab analyze` first)")
+    summary_path, strides_path = folder / "summary.json", folder / "strides.csv"
+    for path in (summary_path, strides_path):
+        if not path.is_file():
+            raise InputFileError(path, "missing: this folder was not written by "
+                                 "`stridelab analyze`")
+    summary = _read_json(summary_path)
+    if not isinstance(summary, dict) or not isinstance(summary.get("metrics"), dict):
+        raise InputFileError(summary_path, "not a stridelab summary (no \"metrics\")")
+    strides = _read_csv(strides_path, ("side", "ic_s"))
+    angles_path = folder / "angles.csv"
+    angles = _read_csv(angles_path, ("time_s",)) if angles_path.is_file() else None
+    findings_path = folder / "findings.json"
+    findings, notes = (read_findings_document(findings_path) if findings_path.is_file()
+                       else (None, None))
+    program_path = folder / "program.json"
+    program = render_program(program_path) if program_path.is_file() else None
+    return ReportInputs(summary, strides, angles, findings, program, notes)

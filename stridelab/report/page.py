@@ -1,0 +1,254 @@
+"""The report page: one self-contained HTML document (inline CSS and SVG, no script, no fetch).
+
+Every text that comes from the inputs is escaped with :func:`html.escape`; the page's
+Content-Security-Policy forbids scripts and network loads, so even a mistake cannot reach out.
+The only markup taken as is, is the program fragment rendered by ``stridelab.program.render``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from stridelab import __version__
+from stridelab.assess.model import SEVERITIES, TARGETS, Finding
+from stridelab.report import plots
+from stridelab.report.style import CSS
+from stridelab.report.values import SI_FORMULA, finite, fmt, label, metric_si, unit_of
+from stridelab.thresholds import load_thresholds
+
+ORDER = ("cadence_spm", "contact_time_ms", "flight_time_ms", "swing_time_ms", "step_time_ms",
+         "stride_time_ms", "duty_factor")
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+DISCLAIMER = ("Findings describe associations reported in studies, not diagnoses: a measure "
+              "outside a band does not mean an injury will happen, and a measure inside one "
+              "does not rule it out. For pain or injury, see a qualified health professional.")
+
+
+def e(value) -> str:
+    """Escape any value for HTML text or attributes."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _facts(pairs: Iterable[tuple[str, object]]) -> str:
+    items = "".join(f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>" for k, v in pairs
+                    if v not in (None, ""))
+    return f'<dl class="sl-facts">{items}</dl>'
+
+
+def header(summary: dict, generated: datetime) -> str:
+    """Title, what was analysed and how, and the warnings (prominent)."""
+    file = summary.get("file") or "unknown file"
+    n = summary.get("n_contacts") or {}
+    rate, duration = summary.get("sampling_rate_hz"), summary.get("duration_s")
+    strike = (summary.get("foot_strike") or {}).get("overall")
+    facts = _facts([
+        ("File", Path(str(file)).name), ("Activity", summary.get("activity")),
+        ("Kind", summary.get("kind")), ("View", summary.get("view")),
+        ("Events from", summary.get("source")),
+        ("Setting", (summary.get("axes") or {}).get("setting")),
+        ("Marker set", summary.get("markerset")),
+        ("Sampling rate", f"{rate:g} Hz" if finite(rate) else None),
+        ("Duration", f"{duration:.1f} s" if finite(duration) else None),
+        ("Contacts", f"{n.get('L', 0)} left / {n.get('R', 0)} right" if n else None),
+        ("Foot strike", strike),
+        ("Report date", f"{generated:%Y-%m-%d %H:%M}"),
+    ])
+    out = [f'<header class="sl-head"><h1>Running gait report</h1>'
+           f'<p class="sl-muted" title="{e(file)}">{e(file)}</p>{facts}</header>']
+    warnings = [w for w in summary.get("warnings") or [] if w]
+    if warnings:
+        items = "".join(f"<li>{e(w)}</li>" for w in warnings)
+        out.append(f'<aside class="sl-warnings" role="alert"><h2>\u26a0 Check before use '
+                   f'({len(warnings)} warning{"s" if len(warnings) > 1 else ""})</h2>'
+                   f"<ul>{items}</ul></aside>")
+    return "".join(out)
+
+
+def metrics_section(summary: dict) -> str:
+    """Key metrics with mean, SD, CV, left, right, R - L and the symmetry index."""
+    metrics = {k: v for k, v in (summary.get("metrics") or {}).items() if isinstance(v, dict)}
+    keys = [k for k in ORDER if k in metrics] + [k for k in metrics if k not in ORDER]
+    rows = []
+    for key in keys:
+        if key == keys[0] or (key not in ORDER and keys[keys.index(key) - 1] in ORDER):
+            group = "Timing" if key in ORDER else "Running form"
+            rows.append(f'<tr class="sl-group"><th colspan="8">{group}</th></tr>')
+        m, unit = metrics[key], unit_of(key, metrics[key])
+        left, right = m.get("L"), m.get("R")
+        diff = right - left if finite(left) and finite(right) else None
+        si = metric_si(summary, key)
+        name = f"{label(key)} ({unit})" if unit and unit != "ratio" else label(key)
+        conf = m.get("confidence")
+        note = f' <span class="sl-note">confidence {conf:.0%}</span>' if finite(conf) else ""
+        rows.append(f"<tr><td>{e(name)}{note}</td><td>{fmt(m.get('mean'), unit)}</td>"
+                    f"<td>{fmt(m.get('sd'), unit)}</td><td>{fmt(m.get('cv_pct'), '%')}</td>"
+                    f'<td class="sl-l">{fmt(left, unit)}</td><td class="sl-r">'
+                    f"{fmt(right, unit)}</td><td>{fmt(diff, unit)}</td>"
+                    f"<td>{fmt(si, '%')}</td></tr>")
+    head = ('<tr><th>Metric</th><th>Mean</th><th>SD</th><th>CV %</th><th class="sl-l">Left</th>'
+            '<th class="sl-r">Right</th><th>R \u2212 L</th><th>SI %</th></tr>')
+    unavailable = summary.get("unavailable") or {}
+    missing = "".join(f"<li>{e(label(k))}: {e(v)}</li>" for k, v in unavailable.items())
+    band = load_thresholds()["report.symmetry.reference_band_pct"]
+    return (
+        '<section id="metrics"><h2>Key metrics</h2>'
+        '<div class="sl-table-wrap"><table class="sl-data">'
+        f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<p class="sl-note">Symmetry index: {e(SI_FORMULA)}. 0 means both sides are equal; '
+        "positive means the right value is larger. Given for times, cadence, knee flexion and "
+        "vertical oscillation, where both sides are well above zero; for angles and distances "
+        f"that can be near zero, compare R \u2212 L. The often quoted "
+        f"\u00b1{band.value:g} % line is {e(band.evidence)} without prospective validation. "
+        "Cadence per side counts the steps that begin with that foot's contact.</p>"
+        + (f'<p class="sl-note">Not measured from this input:</p><ul class="sl-note">{missing}'
+           "</ul>" if missing else "")
+        + "</section>")
+
+
+def phases_section(summary: dict, strides: pd.DataFrame) -> str:
+    """Stacked phase bars per side and the same numbers as a table."""
+    means = plots.phase_means(summary, strides)
+    if not means:
+        return ('<section id="phases"><h2>Phases of the stride</h2><p class="sl-note">No '
+                "phase data in these results.</p></section>")
+    svg = plots.phase_bars_svg(summary, strides)
+    sides = [s for s in ("L", "R") if s in means]
+    head = "".join(f'<th class="sl-{s.lower()}">{plots.SIDE_NAMES[s]}</th>' for s in sides)
+    rows = "".join(
+        f"<tr><td>{e(label(f'{p}_pct'))}</td>"
+        + "".join(f"<td>{fmt(means[s].get(p), '%')}</td>" for s in sides) + "</tr>"
+        for p in (*plots.PHASES, "flight"))
+    return (
+        '<section id="phases"><h2>Phases of the stride</h2>'
+        f'<figure><div class="sl-fig-scroll">{svg}</div><figcaption>Mean share of the stride '
+        "per phase (% of stride). Stance: initial contact (loading, the first 20 % of stance), "
+        "mid-stance (to the pelvis passing over the foot), take-off (to toe-off). Swing: "
+        "initial swing (to the foot's highest point), mid-swing (to its most forward point), "
+        "terminal swing (to the next contact). Flight, when neither foot is on the ground, "
+        "overlaps the start of swing.</figcaption></figure>"
+        '<div class="sl-table-wrap"><table class="sl-data">'
+        f"<thead><tr><th>Phase (% of stride)</th>{head}</tr>"
+        f"</thead><tbody>{rows}</tbody></table></div></section>")
+
+
+def angles_section(angles: pd.DataFrame | None, strides: pd.DataFrame) -> str:
+    """Joint-angle curves over the normalised stride, or a note when there are none."""
+    svgs = plots.angle_curve_svgs(angles, strides)
+    if not svgs:
+        why = ("this analysis has no angles.csv (written by the kinematics stage)"
+               if angles is None else "angles.csv has no per-side joint angle that overlaps "
+               "the strides")
+        return ('<section id="angles"><h2>Joint angles over the stride</h2>'
+                f'<p class="sl-note">No joint-angle curves: {e(why)}.</p></section>')
+    figures = "".join(f'<figure><div class="sl-fig-scroll">{s}</div></figure>' for s in svgs)
+    return ('<section id="angles"><h2>Joint angles over the stride</h2>'
+            f'<div class="sl-grid">{figures}</div><p class="sl-note">Mean (line) and \u00b1 1 SD '
+            "(band) per side over the stride, from initial contact (0 %) to the next initial "
+            "contact of the same foot (100 %). Shaded: stance; dashed: each side's toe-off."
+            "</p></section>")
+
+
+def symmetry_section(summary: dict) -> str:
+    """The left/right comparison chart."""
+    svg = plots.symmetry_svg(summary)
+    if svg is None:
+        return ""
+    return ('<section id="symmetry"><h2>Left and right compared</h2>'
+            f'<figure><div class="sl-fig-scroll">{svg}</div><figcaption>Symmetry index per '
+            f"metric, {e(SI_FORMULA)}, with the left and right means. Bars to the right: the "
+            "right side's value is larger.</figcaption></figure></section>")
+
+
+def _finding(f: Finding) -> str:
+    sev = f.severity if f.severity in SEVERITIES else "unknown"
+    side = {"L": " (left)", "R": " (right)"}.get(f.side or "", "")
+    shown_unit = "" if f.unit in ("ratio", "fraction") else f.unit
+    value = (f"{fmt(f.value, f.unit)} {shown_unit}".strip() if finite(f.value)
+             else "not measurable from this input")
+    value_class = "sl-value" if finite(f.value) else "sl-value sl-none"
+    conf = f" \u00b7 <b>Confidence:</b> {f.confidence:.0%}" if finite(f.confidence) else ""
+    source = f'<p class="sl-meta"><b>Source:</b> {e(f.source)}</p>'
+    if f.other_view:
+        body = ('<div class="sl-views"><div class="sl-view"><h4>What the evidence says</h4>'
+                f"<p>{e(f.explanation)}</p>{source}</div><div class=\"sl-view\"><h4>The other "
+                f"view</h4><p>{e(f.other_view)}</p></div></div>")
+    else:
+        body = f"<p>{e(f.explanation)}</p>{source}"
+    injuries = (f'<p class="sl-meta"><b>Associated with:</b> {e(", ".join(f.injuries))}</p>'
+                if f.injuries else "")
+    targets = (f'<p class="sl-meta"><b>What to train:</b> '
+               f'{e(", ".join(TARGETS.get(t, t) for t in f.targets))}</p>' if f.targets else "")
+    return (
+        f'<article class="sl-finding sl-{sev}" data-key="{e(f.key)}"><div class="sl-finding-head">'
+        f'<h3>{e(f.title)}{e(side)}</h3><span class="{value_class}">{e(value)}</span>'
+        f'<span class="sl-badge sl-{sev}">{e(f.severity)}</span>'
+        f'<span class="sl-badge sl-grade">evidence: {e(f.evidence)}</span></div>'
+        f'<p class="sl-meta"><b>Band:</b> {e(f.band)}{conf}</p>{body}{injuries}{targets}'
+        "</article>")
+
+
+def _assessment_notes(doc: Mapping) -> str:
+    notes = [e(n) for n in doc.get("notes") or []]
+    if doc.get("not_assessed"):
+        notes.append("Measured but not assessed (no evidence-graded threshold): "
+                     + e(", ".join(label(str(k)) for k in doc["not_assessed"])))
+    if isinstance(doc.get("not_measurable"), Mapping) and doc["not_measurable"]:
+        notes.append("Not measurable from this input: " + e("; ".join(
+            f"{label(str(k))} ({v})" for k, v in doc["not_measurable"].items())))
+    return "".join(f"<li>{n}</li>" for n in notes)
+
+
+def findings_section(findings: Sequence[Finding | dict] | Mapping | None) -> str:
+    """Findings, most important first; a note when the assessment has not run.
+
+    ``findings`` is a list of findings (objects or dicts) or the ``findings.json`` document
+    (``{"findings": [...], "notes": [...], "not_assessed": [...], "not_measurable": {...}}``).
+    """
+    if findings is None:
+        return ('<section id="findings"><h2>Findings</h2><p class="sl-note">No assessment '
+                "yet: findings appear here once the assessment stage has run on these "
+                "results.</p></section>")
+    doc = findings if isinstance(findings, Mapping) else {"findings": findings}
+    items = [f if isinstance(f, Finding) else Finding.from_dict(f)
+             for f in doc.get("findings") or []]
+    rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
+    items.sort(key=lambda f: rank.get(f.severity, len(rank)))
+    cards = "".join(_finding(f) for f in items) or '<p class="sl-note">No findings.</p>'
+    notes = _assessment_notes(doc)
+    return (f'<section id="findings"><h2>Findings</h2><div class="sl-findings">{cards}</div>'
+            + (f'<ul class="sl-note">{notes}</ul>' if notes else "") + "</section>")
+
+
+def program_section(fragment: str | None) -> str:
+    """The strength and balance program (trusted fragment from ``stridelab.program.render``)."""
+    if not fragment:
+        return ('<section id="program"><h2>Strength and balance program</h2><p class="sl-note">'
+                "No program yet: run <code>stridelab plan</code>.</p></section>")
+    return f'<section id="program"><h2>Strength and balance program</h2>{fragment}</section>'
+
+
+def render_html(summary: dict, strides: pd.DataFrame, angles: pd.DataFrame | None = None,
+                findings: Sequence[Finding | dict] | Mapping | None = None,
+                program_html: str | None = None, generated: datetime | None = None) -> str:
+    """The whole report as one HTML string (see :func:`stridelab.report.write_report`)."""
+    generated = generated or datetime.now().astimezone()
+    name = Path(str(summary.get("file") or "")).name
+    body = "".join([
+        header(summary, generated), metrics_section(summary), phases_section(summary, strides),
+        angles_section(angles, strides), symmetry_section(summary), findings_section(findings),
+        program_section(program_html)])
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Running gait report{e(': ' + name if name else '')}</title>"
+        f"<style>{CSS}</style></head><body><main>{body}</main>"
+        f'<footer><p><strong>{e(DISCLAIMER)}</strong></p><p>Written by stridelab '
+        f"{e(__version__)} on {generated:%Y-%m-%d}. Every threshold, with its source and "
+        "evidence grade, is listed in stridelab/data/thresholds.csv.</p></footer>"
+        "</body></html>\n")

@@ -1,0 +1,113 @@
+"""Metric names, number formatting and the symmetry index for the report.
+
+The symmetry index follows Robinson, Herzog & Nigg 1987 (J Manipulative Physiol Ther 10:172),
+as in ``summary.json``: SI = (R - L) / (0.5 (R + L)) x 100, positive when the right value is
+larger. It is only meaningful for quantities that are positive on both sides (times, cadence,
+peak flexion); for others (angles around zero) the report shows the difference R - L instead.
+"""
+
+from __future__ import annotations
+
+import math
+
+SI_FORMULA = "SI = (R \u2212 L) / (0.5 \u00d7 (R + L)) \u00d7 100 (Robinson 1987)"
+
+LABELS: dict[str, str] = {
+    "cadence_spm": "Cadence",
+    "contact_time_ms": "Contact time",
+    "flight_time_ms": "Flight time",
+    "swing_time_ms": "Swing time",
+    "step_time_ms": "Step time",
+    "stride_time_ms": "Stride time",
+    "duty_factor": "Duty factor",
+    "trunk_lean_deg": "Trunk lean",
+    "trunk_lean_midstance_deg": "Trunk lean at mid-stance",
+    "foot_inclination_ic_deg": "Foot inclination at contact",
+    "shank_angle_ic_deg": "Shank angle at contact",
+    "overstride_ratio": "Overstride (heel ahead of hip)",
+    "overstride_cm": "Overstride (heel ahead of hip)",
+    "knee_flexion_ic_deg": "Knee flexion at contact",
+    "knee_flexion_peak_stance_deg": "Peak knee flexion in stance",
+    "vertical_oscillation_cm": "Vertical oscillation",
+    "pelvic_drop_deg": "Pelvic drop",
+    "step_width_cm": "Step width",
+    "crossover_pct": "Cross-over contacts",
+    "knee_frontal_angle_deg": "Knee frontal-plane angle",
+    "vertical_ratio_pct": "Vertical ratio",
+    "contact_time_balance_left_pct": "Contact-time balance (left share)",
+    "initial_contact_pct": "Initial contact (loading)",
+    "midstance_pct": "Mid-stance",
+    "takeoff_pct": "Take-off",
+    "initial_swing_pct": "Initial swing",
+    "midswing_pct": "Mid-swing",
+    "terminal_swing_pct": "Terminal swing",
+    "flight_pct": "Flight",
+}
+
+_SUFFIX_UNITS = {"_ms": "ms", "_spm": "steps/min", "_deg": "deg", "_cm": "cm", "_pct": "%",
+                 "_ratio": "", "_m": "m", "_s": "s"}
+_DIGITS = {"ms": 0, "steps/min": 1, "ratio": 3, "": 3, "deg": 1, "cm": 1, "%": 1,
+           "% of stride": 1, "m": 3, "s": 3}
+
+
+def label(key: str) -> str:
+    """Readable name of a metric key (``contact_time_ms`` -> ``Contact time``)."""
+    if key in LABELS:
+        return LABELS[key]
+    stem = key
+    for suffix in _SUFFIX_UNITS:
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    return stem.replace("_", " ").capitalize()
+
+
+def unit_of(key: str, metric: dict | None = None) -> str:
+    """Unit of a metric: the ``unit`` field when given, else from the key's suffix."""
+    if metric and metric.get("unit") is not None:
+        return str(metric["unit"])
+    for suffix, unit in _SUFFIX_UNITS.items():
+        if key.endswith(suffix):
+            return unit
+    return ""
+
+
+def finite(value) -> bool:
+    """True for a real, finite number (not ``None``, not NaN)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
+        value)
+
+
+def fmt(value, unit: str = "", digits: int | None = None) -> str:
+    """Format a number for the report with digits suited to its unit; ``-`` when missing."""
+    if not finite(value):
+        return "\u2013"
+    if digits is None:
+        digits = _DIGITS.get(unit, 2)
+    return f"{value:.{digits}f}".replace("-", "\u2212")
+
+
+def symmetry_index(left, right) -> float | None:
+    """Robinson 1987 symmetry index in %, or ``None`` unless both sides are positive."""
+    if not (finite(left) and finite(right)) or left <= 0 or right <= 0:
+        return None
+    return (right - left) / (0.5 * (right + left)) * 100.0
+
+
+SI_KEYS = ("cadence_spm", "contact_time_ms", "flight_time_ms", "swing_time_ms", "step_time_ms",
+           "stride_time_ms", "duty_factor", "knee_flexion_ic_deg", "knee_flexion_peak_stance_deg",
+           "vertical_oscillation_cm", "contact_time_balance_left_pct")
+"""Metrics far from zero on both sides, for which the report computes an SI when the summary
+gives none; for the others (angles and distances that can be near zero, where a tiny
+difference would read as a huge SI) it shows R - L only."""
+
+
+def metric_si(summary: dict, key: str) -> float | None:
+    """The summary's symmetry index for ``key``, else computed from L and R for :data:`SI_KEYS`."""
+    given = (summary.get("symmetry_index_pct") or {}).get(key)
+    if finite(given):
+        return float(given)
+    if key not in SI_KEYS:
+        return None
+    metric = (summary.get("metrics") or {}).get(key) or {}
+    return symmetry_index(metric.get("L"), metric.get("R"))
