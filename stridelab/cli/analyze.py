@@ -45,6 +45,8 @@ def analyze(
     model: str = typer.Option("full", help="Video: MediaPipe model (full works offline)."),
     video: bool = typer.Option(True, "--video/--no-video",
                                help="Video: write the annotated clip annotated.mp4."),
+    report: bool = typer.Option(True, "--report/--no-report",
+                                help="Also write findings.json and report.html."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar."),
 ) -> None:
     """Split every stride into its phases; cadence, contact, flight, symmetry and form measures."""
@@ -64,10 +66,31 @@ def analyze(
     else:
         result, paths = _analyze_mocap(path, out, events, markerset, vertical, forward,
                                        console, quiet)
+    paths.update(_findings_and_report(out, result, report))
     console.print(summary_table(result.summary))
     for w in result.warnings:
         console.print(f"[yellow]warning:[/] {w}")
     console.print("wrote " + ", ".join(str(p) for p in paths.values()))
+
+
+def _findings_and_report(out: Path, result, report: bool) -> dict[str, Path]:
+    """Assess the summary (findings.json) and write the report, as the stages allow."""
+    if not report:
+        return {}
+    import json
+
+    from stridelab.assess import Assessment, findings_document
+    from stridelab.report import write_report
+
+    assessment = Assessment().assess(result.summary)
+    doc = findings_document(assessment.findings_, str(Path(out) / "summary.json"),
+                            assessment.not_measurable_, assessment.not_assessed_,
+                            assessment.notes_)
+    findings_path = Path(out) / "findings.json"
+    findings_path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
+    html = write_report(out, result.summary, result.strides, result.angles, doc)
+    return {"findings": findings_path, "report": html}
 
 
 def _is_keypoint_trc(path: Path) -> bool:
