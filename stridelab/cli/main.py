@@ -15,7 +15,12 @@ from rich.console import Console
 
 from stridelab import __version__
 from stridelab.cli.analyze import analyze
+from stridelab.cli.assess_cmd import assess
 from stridelab.cli.example import example
+from stridelab.cli.load_cmd import app as load_app
+from stridelab.cli.plan_cmd import plan
+from stridelab.cli.report_cmd import report
+from stridelab.cli.workout_cmd import app as log_app
 from stridelab.errors import StridelabError
 
 app = typer.Typer(
@@ -28,14 +33,11 @@ app = typer.Typer(
 )
 app.command(name="analyze")(analyze)
 app.command(name="example")(example)
-# -- more commands register below this line (one line each) --
-
-try:  # the training-load commands (issue 5) register themselves when present
-    from stridelab.cli.load_cmd import app as load_app
-
-    app.add_typer(load_app, name="load")
-except ImportError:  # pragma: no cover - optional stage not installed yet
-    pass
+app.command(name="assess")(assess)
+app.command(name="plan")(plan)
+app.command(name="report")(report)
+app.add_typer(log_app, name="log")
+app.add_typer(load_app, name="load")
 
 
 def _version_callback(value: bool) -> None:

@@ -58,6 +58,28 @@ MIGRATIONS: dict[int, list[str]] = {
         # session RPE (CR-10) for Foster's session load, entered by the runner
         "ALTER TABLE activity ADD COLUMN rpe REAL",
     ],
+    3: [
+        # strength & balance workouts (`stridelab log workout`): one entry per exercise done
+        # on a day, one row per set; the overload rule reads them back (stridelab.program)
+        """CREATE TABLE workout_entry (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            exercise_id TEXT NOT NULL,
+            target_reps INTEGER NOT NULL,
+            unit TEXT NOT NULL,
+            rpe REAL,
+            note TEXT,
+            logged_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX workout_entry_exercise ON workout_entry(exercise_id, day)",
+        """CREATE TABLE workout_set (
+            entry_id INTEGER NOT NULL REFERENCES workout_entry(id) ON DELETE CASCADE,
+            set_no INTEGER NOT NULL,
+            reps INTEGER NOT NULL,
+            load_kg REAL,
+            PRIMARY KEY (entry_id, set_no)
+        )""",
+    ],
 }
 
 LATEST = max(MIGRATIONS)

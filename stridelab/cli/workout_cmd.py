@@ -1,0 +1,190 @@
+"""``stridelab log``: record strength & balance workouts and get the next prescription."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from stridelab.errors import StridelabError
+from stridelab.program.library import Exercise, load_library
+from stridelab.program.overload import NextPrescription, OverloadRule, Performance
+from stridelab.store.workouts import WorkoutEntry, WorkoutLog
+
+app = typer.Typer(
+    help="Strength & balance workout log (SQLite, the training-log database) and the next "
+    "prescription by the ACSM 2009 overload rule.",
+    no_args_is_help=True,
+)
+
+DbOption = Annotated[Path | None, typer.Option(
+    "--db", envvar="STRIDELAB_DB",
+    help="Training-log database (SQLite). Default: the user's data directory.",
+)]
+
+
+def _exercise(exercise_id: str) -> Exercise:
+    lib = load_library()
+    if exercise_id in lib:
+        return lib[exercise_id]
+    close = difflib.get_close_matches(exercise_id, list(lib.exercises), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise StridelabError(f"unknown exercise {exercise_id!r}{hint} (ids are in program.json "
+                         "and stridelab/data/exercises.toml)")
+
+
+def _numbers(text: str, what: str, cast):
+    try:
+        return [cast(x) for x in text.replace(" ", "").split(",") if x]
+    except ValueError:
+        raise StridelabError(f"{what} must be numbers separated by commas, got {text!r}") from None
+
+
+def _per_set(values: list, sets: int, what: str) -> list:
+    if len(values) == 1:
+        return values * sets
+    if len(values) != sets:
+        raise StridelabError(f"{sets} sets but {len(values)} {what} values: give one value, or "
+                             "one per set")
+    return values
+
+
+def _performance(e: WorkoutEntry) -> Performance:
+    return Performance(e.exercise_id, e.reps, e.loads_kg, e.target_reps, e.rpe)
+
+
+def next_for(entries: list[WorkoutEntry], increment: float | None = None) -> NextPrescription:
+    """Next prescription from an exercise's entries (oldest first)."""
+    previous = _performance(entries[-2]) if len(entries) > 1 else None
+    return OverloadRule(increment).progress(_performance(entries[-1]), previous).next_
+
+
+def _load(x: float | None) -> str:
+    return "bodyweight" if not x else f"{x:g} kg"
+
+
+def _describe(rx: NextPrescription) -> str:
+    unit = "" if rx.unit == "reps" else f" {rx.unit}"
+    new_loaded = rx.load_kg is None and load_library()[rx.exercise_id].external_load
+    load = "a load with 2-3 reps in reserve" if new_loaded else _load(rx.load_kg)
+    change = f" ({rx.change_pct:+.1f} %)" if rx.change_pct is not None else ""
+    return f"{rx.name}: {rx.sets} x {rx.target_reps}{unit} at {load}{change}"
+
+
+@app.command("workout")
+def workout_command(
+    exercise: Annotated[str, typer.Option("--exercise", "-e", help="Exercise id, e.g. "
+                                          "str_goblet_squat (see program.json).")],
+    sets: Annotated[int, typer.Option("--sets", min=1, max=20, help="Sets done.")],
+    reps: Annotated[str, typer.Option("--reps", help="Reps (or seconds, metres, contacts) per "
+                                      "set: 8,8,10; one value for all sets.")],
+    load: Annotated[str | None, typer.Option("--load", help="Load in kg: 40, or one per set "
+                                             "(40,40,42.5); leave out for bodyweight.")] = None,
+    rpe: Annotated[float | None, typer.Option("--rpe", min=0, max=10,
+                                              help="Effort, CR-10 (e.g. 8).")] = None,
+    day: Annotated[datetime | None, typer.Option("--date", formats=["%Y-%m-%d"],
+                                                 help="Day done (default today).")] = None,
+    target: Annotated[int | None, typer.Option("--target", min=1, help="Target reps aimed at "
+                                               "(default: the last prescription, else the "
+                                               "library's).")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Free text.")] = None,
+    increment: Annotated[float | None, typer.Option("--increment", min=0.1, help="Smallest "
+                                                    "load step you have, kg.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record one exercise of a workout; prints the next session's prescription."""
+    ex = _exercise(exercise)
+    reps_done = _per_set(_numbers(reps, "--reps", int), sets, "--reps")
+    if min(reps_done) < 0:
+        raise StridelabError("--reps must not be negative")
+    loads: list[float | None] = [None] * sets
+    if load is not None:
+        values = _per_set(_numbers(load, "--load", float), sets, "--load")
+        if min(values) < 0:
+            raise StridelabError("--load must not be negative")
+        loads = [v or None for v in values]
+    console = Console()
+    with WorkoutLog(db) as log:
+        history = log.entries(ex.id)
+        if target is None:
+            target = ex.reps
+            if history:
+                last = next_for(history, increment)
+                if last.exercise_id == ex.id:
+                    target = last.target_reps
+        entry = log.add((day.date() if day else date.today()), ex.id, target, ex.unit,
+                        reps_done, loads, rpe, note)
+        history.append(entry)
+        rx = next_for(history, increment)
+        path = log.path
+    unit = "reps" if ex.unit == "reps" else ex.unit
+    loads_text = ", ".join(dict.fromkeys(_load(x) for x in entry.loads_kg))
+    console.print(f"logged {entry.day:%Y-%m-%d} {ex.name} ({ex.id}): {sets} sets of "
+                  f"{', '.join(map(str, entry.reps))} {unit} at {loads_text}, target "
+                  f"{entry.target_reps}" + (f", RPE {rpe:g}" if rpe is not None else "")
+                  + f" -> {escape(str(path))}")
+    console.print(f"next: [bold]{escape(_describe(rx))}[/] ({rx.action})")
+    console.print(f"[dim]{escape(rx.reason)}[/]")
+
+
+@app.command("next")
+def next_command(
+    exercise: Annotated[str | None, typer.Option("--exercise", "-e",
+                                                 help="Only this exercise.")] = None,
+    increment: Annotated[float | None, typer.Option("--increment", min=0.1, help="Smallest "
+                                                    "load step you have, kg.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Show the next prescription for every logged exercise (or one)."""
+    if exercise is not None:
+        _exercise(exercise)
+    with WorkoutLog(db) as log:
+        ids = [exercise] if exercise else log.exercises()
+        histories = {i: log.entries(i) for i in ids}
+    histories = {i: h for i, h in histories.items() if h}
+    console = Console()
+    if not histories:
+        console.print("No workouts logged yet: `stridelab log workout --exercise ID --sets 3 "
+                      "--reps 8,8,8 --load 40`.")
+        return
+    table = Table(title="Next prescription (ACSM 2009: +2-10 % when the target is beaten by "
+                  "1-2 reps)")
+    for column in ("exercise", "last", "next", "action", "why"):
+        table.add_column(column, overflow="fold")
+    for i, entries in histories.items():
+        last = entries[-1]
+        rx = next_for(entries, increment)
+        loads = ", ".join(dict.fromkeys(_load(x) for x in last.loads_kg))
+        table.add_row(i, f"{last.day:%d %b}: {','.join(map(str, last.reps))} at {loads} "
+                      f"(target {last.target_reps})", _describe(rx), rx.action, rx.reason)
+    console.print(table)
+
+
+@app.command("list")
+def list_command(
+    exercise: Annotated[str | None, typer.Option("--exercise", "-e",
+                                                 help="Only this exercise.")] = None,
+    last: Annotated[int, typer.Option("--last", min=0, help="Only the latest N (0: all).")] = 0,
+    db: DbOption = None,
+) -> None:
+    """List logged workouts, oldest first."""
+    with WorkoutLog(db) as log:
+        entries = log.entries(exercise)
+    if last:
+        entries = entries[-last:]
+    table = Table(title=f"Workout log ({len(entries)} entries)")
+    for column in ("id", "date", "exercise", "sets", "load", "target", "RPE", "note"):
+        table.add_column(column, overflow="fold",
+                         justify="right" if column in ("id", "target", "RPE") else "left")
+    for e in entries:
+        table.add_row(str(e.id), f"{e.day:%Y-%m-%d}", e.exercise_id,
+                      ", ".join(map(str, e.reps)) + ("" if e.unit == "reps" else f" {e.unit}"),
+                      ", ".join(dict.fromkeys(_load(x) for x in e.loads_kg)),
+                      str(e.target_reps), "-" if e.rpe is None else f"{e.rpe:g}", e.note or "")
+    Console().print(table)
