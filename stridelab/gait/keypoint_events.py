@@ -7,7 +7,8 @@ not hold. The method combines a horizontal and a vertical criterion, as Alvim et
 
 1. Strides are cut by the foot's swing: side view, each forward peak of ``heel - pelvis``
    along the direction of travel (Zeni et al. 2008, Gait Posture 27:710: the foot is furthest
-   forward just before it lands); rear view, each peak of the foot's height (mid-swing).
+   forward just before it lands); rear view, each peak of the foot's height over the other
+   foot's (mid-swing).
 2. Within each stride the floor is the lowest the foot gets there; the foot is in contact while
    its lowest keypoint (heel or toe tip) stays near that floor (Fellin et al. 2010's
    foot-height criterion): it has landed once within ``landing_leg`` x leg length and left
@@ -16,6 +17,9 @@ not hold. The method combines a horizontal and a vertical criterion, as Alvim et
    line, so a landing foot far ahead looks higher than the same foot under the body. The
    floor's slope is fitted (least squares, trimmed) to the foot positions found in contact in
    a first pass, the heights are measured from that sloping floor, and step 2 runs again.
+   Rear view, and a runner passing the camera: the floor moves in the image as the runner
+   moves; heights are taken above the lowest foot over a short sliding window
+   (:func:`floor_detrended`).
 
 The stride period for step 1 comes from the autocorrelation of the signal, so no cadence is
 assumed.
@@ -35,23 +39,51 @@ from stridelab.thresholds import threshold
 
 def stride_period(signal: np.ndarray, fs: float, min_s: float = 0.4,
                   max_s: float = 2.0) -> float | None:
-    """Dominant period (s) of a periodic signal from its autocorrelation, or ``None``."""
+    """Dominant period (s) of a periodic signal, or ``None`` when it has no clear rhythm.
+
+    The correlation of the signal with itself shifted by each lag (Pearson, over the overlap,
+    so short clips are not penalised at long lags); the first local peak reaching 3/4 of the
+    highest (and above 0.2) is the period, so that a multiple of it is not taken.
+    """
     x = signal[np.isfinite(signal)]
-    if len(x) < 2 * min_s * fs:
+    lo = max(1, int(min_s * fs))
+    hi = min(int(max_s * fs), len(x) - max(lo, int(0.5 * min_s * fs)))
+    if hi <= lo + 1:
         return None
-    x = x - x.mean()
-    ac = np.correlate(x, x, mode="full")[len(x) - 1:]
-    if ac[0] <= 0:
-        return None
-    ac = ac / ac[0]
-    lo, hi = int(min_s * fs), min(int(max_s * fs), len(ac) - 1)
-    if hi <= lo:
-        return None
-    peaks, _ = find_peaks(ac[lo:hi + 1])
+    r = np.array([np.corrcoef(x[:-lag], x[lag:])[0, 1] for lag in range(lo, hi + 1)])
+    r = np.nan_to_num(r, nan=-1.0)
+    peaks, _ = find_peaks(r)
     if not len(peaks):
         return None
-    best = peaks[np.argmax(ac[lo:hi + 1][peaks])] + lo
-    return best / fs if ac[best] > 0.2 else None
+    top = r[peaks].max()
+    # the first peak nearly as high as the highest: a multiple of the period can score as well
+    best = peaks[np.argmax(r[peaks] >= 0.75 * top)]
+    return (best + lo) / fs if r[best] > 0.2 else None
+
+
+def floor_detrended(heights: dict[str, np.ndarray], fs: float,
+                    window_s: float = 0.5) -> dict[str, np.ndarray]:
+    """Foot heights above a floor level that may drift (rear view, runner moving in depth).
+
+    Seen from behind, the floor rises in the image as the runner moves away. One foot is on the
+    ground at almost every instant of running, so the lowest of the two feet in each short
+    window (shorter than a stride, longer than a flight phase) is a floor point; the floor is
+    interpolated between those points at the times they occur (no lag on a sloping floor).
+    """
+    both = np.fmin(heights["L"], heights["R"])
+    n = max(3, int(round(window_s * fs)))
+    times, levels = [], []
+    for start in range(0, max(len(both) - n + 1, 1), max(1, n // 4)):
+        seg = both[start:start + n]
+        if np.isfinite(seg).any():
+            i = int(np.nanargmin(seg))
+            times.append(start + i)
+            levels.append(seg[i])
+    if len(times) < 2:
+        return heights
+    times, idx = np.unique(times, return_index=True)
+    floor = np.interp(np.arange(len(both)), times, np.asarray(levels)[idx])
+    return {side: h - floor for side, h in heights.items()}
 
 
 def _crossing(t0: float, y0: float, t1: float, y1: float, level: float) -> float:
@@ -179,11 +211,16 @@ class KeypointEventDetection:
               slope: float) -> list[dict]:
         fs = rec.fs
         rows, self.period_s_, self.warnings_ = [], {}, []
+        heights = {side: self._foot(rec, side, slope)[1] for side in "LR"}
+        if not side_view or rec.axes.get("setting") == "overground":
+            heights = floor_detrended(heights, fs)
         for side in "LR":
             heel = rec.points[f"{side}_heel"]
-            _, height = self._foot(rec, side, slope)
+            height = heights[side]
+            other = heights["R" if side == "L" else "L"]
+            # rear view: this foot's height over the other's (the floor's drift cancels)
             cut = (fill_gaps(heel[:, 0] - pelvis[:, 0], fs, self.max_gap_s) if side_view
-                   else height)
+                   else height - other)
             period = stride_period(cut, fs)
             if period is None:
                 self.warnings_.append(f"{rec.path.name}: no regular stride rhythm for the "
@@ -194,9 +231,9 @@ class KeypointEventDetection:
             span = np.nanpercentile(cut, 95) - np.nanpercentile(cut, 5)
             peaks, _ = find_peaks(filled, distance=max(1, int(0.6 * period * fs)),
                                   prominence=0.3 * span)
-            # side view: start a fifth of a stride before the forward peak (late swing, foot
+            # side view: start 0.3 stride before the forward peak (about the swing apex, foot
             # high) so that a landing right at the peak is not cut off
-            shift = int(round(0.2 * period * fs)) if side_view else 0
+            shift = int(round(0.3 * period * fs)) if side_view else 0
             for a, b in zip(peaks[:-1], peaks[1:], strict=True):
                 found = stance_in_window(height, fs, max(int(a) - shift, 0),
                                          int(b) + 1 - shift, level[0], level[1])

@@ -20,21 +20,29 @@ def keypoints_to_recording(kp: Keypoints, scene: Scene) -> Recording:
 
     Image y points down, so height is ``(image_height - y) / px_per_m``. The horizontal image
     axis becomes forward (side view, signed by where the runner faces) or right (rear view).
+    When the runner's size in the image changes (running towards or away from the camera), the
+    scale follows frame by frame.
     """
     height_px = kp.size[1]
+    scale = scene.px_per_m if scene.px_per_m_frames is None else scene.px_per_m_frames
     points = {}
     for i, name in enumerate(kp.names):
         u, v = kp.xy[:, i, 0], kp.xy[:, i, 1]
-        horizontal = scene.facing * u / scene.px_per_m
-        up = (height_px - v) / scene.px_per_m
+        horizontal = scene.facing * u / scale
+        up = (height_px - v) / scale
         zero = np.where(np.isfinite(u), 0.0, np.nan)
         if scene.view == "side":
             points[name] = np.column_stack([horizontal, up, zero])
         else:
             points[name] = np.column_stack([zero, up, horizontal])
+    warnings = list(kp.warnings)
+    if scene.px_per_m_frames is not None:
+        lo, hi = np.nanpercentile(scene.px_per_m_frames, [5, 95])
+        warnings.append(f"the runner's size in the image changes by {100 * (hi - lo) / lo:.0f} %"
+                        " (moving towards or away from the camera): scale set frame by frame")
     rec = Recording(points=points, fs=kp.fps, path=kp.path,
                     markerset=load_markerset("keypoints"), frame="engine",
-                    warnings=list(kp.warnings))
+                    warnings=warnings)
     rec.axes = {"forward": "image x" if scene.view == "side" else "none (rear view)",
                 "vertical": "image -y", "right": "image x" if scene.view == "rear" else "none",
                 "setting": scene.setting, "view": scene.view}

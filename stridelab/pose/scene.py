@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from stridelab.errors import InputFileError
 from stridelab.pose.keypoints import Keypoints
@@ -47,10 +48,26 @@ class Scene:
     px_per_m: float
     leg_px: float
     detected: tuple[str, ...] = ()
+    px_per_m_frames: np.ndarray | None = None
+    """Per-frame scale when the runner's distance to the camera changes (else ``None``)."""
 
 
 def _dist(kp: Keypoints, a: str, b: str) -> np.ndarray:
     return np.linalg.norm(kp.point(a) - kp.point(b), axis=1)
+
+
+def leg_length_series(kp: Keypoints, window_s: float = 1.0) -> np.ndarray:
+    """Straight-leg length (px) over time: rolling 90th percentile of thigh + shank.
+
+    A window of about a stride contains frames with a straight leg, so the percentile follows
+    changes of size (a runner moving towards or away from the camera), not knee bending.
+    """
+    per_frame = np.fmax(*[_dist(kp, f"{s}_hip", f"{s}_knee") + _dist(kp, f"{s}_knee",
+                                                                      f"{s}_ankle")
+                          for s in "LR"])
+    window = max(3, int(round(window_s * kp.fps)))
+    series = pd.Series(per_frame).rolling(window, center=True, min_periods=3).quantile(0.9)
+    return series.interpolate(limit_direction="both").to_numpy()
 
 
 def leg_length_px(kp: Keypoints) -> float:
@@ -70,11 +87,16 @@ def _median_abs(values: np.ndarray) -> float:
     return float(np.median(np.abs(values))) if values.size else float("nan")
 
 
-def detect_view(kp: Keypoints, leg_px: float) -> str:
-    """``"side"`` when shoulders and hips look narrow against the leg, else ``"rear"``."""
-    width = (_median_abs(kp.point("L_shoulder")[:, 0] - kp.point("R_shoulder")[:, 0])
-             + _median_abs(kp.point("L_hip")[:, 0] - kp.point("R_hip")[:, 0]))
-    side = width / leg_px < threshold("video.view.side_max_width_ratio")
+def detect_view(kp: Keypoints, leg_px: float | np.ndarray) -> str:
+    """``"side"`` when shoulders and hips look narrow against the leg, else ``"rear"``.
+
+    Compared frame by frame (``leg_px`` may be a per-frame series), so a runner who shrinks
+    while running away from the camera is judged at every size.
+    """
+    width = (np.abs(kp.point("L_shoulder")[:, 0] - kp.point("R_shoulder")[:, 0])
+             + np.abs(kp.point("L_hip")[:, 0] - kp.point("R_hip")[:, 0]))
+    ratio = _median_abs(width / leg_px)
+    side = ratio < threshold("video.view.side_max_width_ratio")
     return "side" if side else "rear"
 
 
@@ -117,17 +139,22 @@ def describe_scene(kp: Keypoints, height_m: float, view: str | None = None,
     if view is not None and view not in VIEWS:
         raise InputFileError(kp.path, f"unknown view {view!r}: use side or rear")
     leg_px = leg_length_px(kp)
+    leg_series = leg_length_series(kp)
     detected = []
     if view is None:
-        view, detected = detect_view(kp, leg_px), detected + ["view"]
+        view, detected = detect_view(kp, leg_series), detected + ["view"]
     if setting is None:
         setting = detect_setting(kp, leg_px) if view == "side" else "unknown"
         detected.append("setting")
+    leg_m = threshold("video.scale.leg_length_ratio") * height_m
+    lo, hi = np.nanpercentile(leg_series, [5, 95])
+    changing = (hi - lo) / np.nanmedian(leg_series) > threshold("video.scale.max_size_change")
     return Scene(
         view=view,
         facing=detect_facing(kp, view),
         setting=setting,
-        px_per_m=leg_px / (threshold("video.scale.leg_length_ratio") * height_m),
+        px_per_m=leg_px / leg_m,
         leg_px=leg_px,
         detected=tuple(detected),
+        px_per_m_frames=leg_series / leg_m if changing else None,
     )
