@@ -44,9 +44,9 @@ def test_clip_gives_strides_summary_and_annotated_video(treadmill_results):
     assert summary["pose"]["frames"] == 388
     strides = pd.read_csv(out / "strides.csv")
     assert set(strides.side) == {"L", "R"} and len(strides) >= 12
-    # cadence from the stride times against the strides counted by eye
-    stride_cadence = 120000.0 / summary["metrics"]["stride_time_ms"]["mean"]
-    assert abs(stride_cadence - counted_cadence()) / counted_cadence() < 0.05
+    # cadence against the strides counted by eye
+    cadence = summary["metrics"]["cadence_spm"]["mean"]
+    assert abs(cadence - counted_cadence()) / counted_cadence() < 0.05
     # side-view measures are there, rear-view ones say why not
     assert "knee_flexion_peak_stance_deg" in summary["metrics"]
     assert summary["unavailable"]["pelvic_drop_deg"] == "needs a rear view"
@@ -58,12 +58,16 @@ def test_events_near_the_labels(treadmill_results):
     out, _ = treadmill_results
     strides = pd.read_csv(out / "strides.csv")
     labels = pd.read_csv(LABELS, comment="#")
-    ics = strides.ic_s.to_numpy() * 60
-    for row in labels[labels.event == "IC"].itertuples():
-        side_ics = strides[strides.side == row.side].ic_s.to_numpy() * 60
-        nearest = side_ics[np.argmin(np.abs(side_ics - row.frame))] if len(side_ics) else np.inf
-        # within 5 frames (83 ms): a missed or wrong-side contact fails this
-        assert abs(nearest - row.frame) <= 5, (row, ics)
+    errors = []
+    for row in labels.itertuples():
+        col = "ic_s" if row.event == "IC" else "to_s"
+        times = strides[strides.side == row.side][col].to_numpy() * 60
+        nearest = times[np.argmin(np.abs(times - row.frame))] if len(times) else np.inf
+        # a missed or wrong-side contact is half a stride (~20 frames) away
+        assert abs(nearest - row.frame) <= 6, (row, nearest)
+        errors.append(nearest - row.frame)
+    # measured: 2.6 frames (43 ms) for IC and 2.0 (33 ms) for TO; README, Measured figures
+    assert np.mean(np.abs(errors)) <= 3.5
 
 
 def _write_clip(path, frames, fps=30):
