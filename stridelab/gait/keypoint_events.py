@@ -91,13 +91,17 @@ def _crossing(t0: float, y0: float, t1: float, y1: float, level: float) -> float
 
 
 def stance_in_window(height: np.ndarray, fs: float, start: int, stop: int,
-                     ic_level: float, to_level: float) -> tuple[float, float] | None:
+                     ic_level: float, to_level: float, slowing: float | None = None
+                     ) -> tuple[float, float] | None:
     """IC and TO (s) of the one contact between samples ``start`` and ``stop``, or ``None``.
 
     Contact starts when the foot's lowest point comes within ``ic_level`` of the lowest height
     in the window and ends when it rises above ``to_level``; crossings are interpolated. The
     landing level is the higher one because a keypoint foot lands toes-up on its heel keypoint
     (which sits above the sole) and then settles, while the toe-tip keypoint leaves last.
+    With ``slowing``, contact also waits until the landing descent has slowed below that share
+    of its peak speed (the heel-velocity criterion of Fellin et al. 2010): a keypoint set
+    whose points sit on the sole is within the landing level well before it touches down.
     """
     seg = height[start:stop]
     if len(seg) < 3 or not np.isfinite(seg).all():
@@ -114,7 +118,20 @@ def stance_in_window(height: np.ndarray, fs: float, start: int, stop: int,
         return None  # the contact runs into the window's edge: not a whole stance
     ic = _crossing(a - 1, seg[a - 1], a, seg[a], floor + ic_level)
     to = _crossing(b, seg[b], b + 1, seg[b + 1], floor + to_level)
+    if slowing is not None:
+        # the foot must also have stopped falling fast: the later of the two criteria
+        vel = np.gradient(seg) * fs
+        fastest = int(np.argmin(vel[:low + 1]))
+        level = slowing * vel[fastest]
+        i = fastest
+        while i < low and vel[i + 1] < level:
+            i += 1
+        slow = _crossing(i, vel[i], i + 1, vel[i + 1], level) if i < low else float(low)
+        ic = max(ic, min(slow, float(low)))
+    if to <= ic:
+        return None
     return (start + ic) / fs, (start + to) / fs
+
 
 
 class KeypointEventDetection:
@@ -126,6 +143,9 @@ class KeypointEventDetection:
         Height above the stride's floor, as a share of leg length, below which the foot has
         landed, and above which it has left the ground (defaults: ``video.events.landing_leg``
         and ``video.events.clearance_leg``).
+    slowing
+        Share of the peak landing speed below which the descent counts as stopped (default
+        ``video.events.landing_slowing``).
     max_gap_s
         Longest keypoint gap filled before detection.
 
@@ -140,9 +160,10 @@ class KeypointEventDetection:
     """
 
     def __init__(self, landing_leg: float | None = None, clearance_leg: float | None = None,
-                 max_gap_s: float = 0.1) -> None:
+                 slowing: float | None = None, max_gap_s: float = 0.1) -> None:
         self.landing_leg = landing_leg
         self.clearance_leg = clearance_leg
+        self.slowing = slowing
         self.max_gap_s = max_gap_s
 
     def _leg_length(self, rec: Recording) -> float:
@@ -156,7 +177,9 @@ class KeypointEventDetection:
         """Find the contacts in ``rec`` (from :mod:`stridelab.pose.recording`)."""
         leg = self._leg_length(rec)
         level = ((self.landing_leg or threshold("video.events.landing_leg")) * leg,
-                 (self.clearance_leg or threshold("video.events.clearance_leg")) * leg)
+                 (self.clearance_leg or threshold("video.events.clearance_leg")) * leg,
+                 self.slowing if self.slowing is not None
+                 else threshold("video.events.landing_slowing"))
         side_view = rec.axes.get("view", "side") == "side"
         pelvis = rec.landmark("pelvis")
         self.floor_slope_ = 0.0
@@ -236,7 +259,7 @@ class KeypointEventDetection:
             shift = int(round(0.3 * period * fs)) if side_view else 0
             for a, b in zip(peaks[:-1], peaks[1:], strict=True):
                 found = stance_in_window(height, fs, max(int(a) - shift, 0),
-                                         int(b) + 1 - shift, level[0], level[1])
+                                         int(b) + 1 - shift, level[0], level[1], level[2])
                 if found is not None:
                     rows.append({"side": side, "ic_s": found[0], "to_s": found[1]})
         return rows
