@@ -74,12 +74,18 @@ def analyze(
 
 
 def _findings_and_report(out: Path, result, report: bool) -> dict[str, Path]:
-    """Assess the summary (findings.json) and write the report, as the stages allow."""
+    """Assess the summary (findings.json), draft a default program and write the report.
+
+    The program uses :class:`~stridelab.program.generator.ProgramGenerator`'s defaults; the
+    report says how to tailor it with ``stridelab plan``.
+    """
     if not report:
         return {}
     import json
 
     from stridelab.assess import Assessment, findings_document
+    from stridelab.program.generator import ProgramGenerator
+    from stridelab.program.render import program_html
     from stridelab.report import write_report
 
     assessment = Assessment().assess(result.summary)
@@ -89,8 +95,16 @@ def _findings_and_report(out: Path, result, report: bool) -> dict[str, Path]:
     findings_path = Path(out) / "findings.json"
     findings_path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
                              encoding="utf-8")
-    html = write_report(out, result.summary, result.strides, result.angles, doc)
-    return {"findings": findings_path, "report": html}
+    program = ProgramGenerator().generate(assessment.findings_).program_
+    program_path = Path(out) / "program.json"
+    program_path.write_text(json.dumps(program.to_dict(), indent=2) + "\n", encoding="utf-8")
+    fragment = ("<p class='sl-note'>A default program (8 weeks, off-season, home equipment, "
+                "novice level): tailor it with <code>stridelab plan RESULTS --season ... "
+                "--equipment ... --experience ...</code>, then "
+                "<code>stridelab report RESULTS</code>.</p>"
+                + program_html(program))
+    html = write_report(out, result.summary, result.strides, result.angles, doc, fragment)
+    return {"findings": findings_path, "program": program_path, "report": html}
 
 
 def _is_keypoint_trc(path: Path) -> bool:

@@ -234,6 +234,7 @@ class KeypointEventDetection:
               slope: float) -> list[dict]:
         fs = rec.fs
         rows, self.period_s_, self.warnings_ = [], {}, []
+        min_contact, short = threshold("gait.forceplate.min_contact"), 0
         heights = {side: self._foot(rec, side, slope)[1] for side in "LR"}
         if not side_view or rec.axes.get("setting") == "overground":
             heights = floor_detrended(heights, fs)
@@ -260,6 +261,13 @@ class KeypointEventDetection:
             for a, b in zip(peaks[:-1], peaks[1:], strict=True):
                 found = stance_in_window(height, fs, max(int(a) - shift, 0),
                                          int(b) + 1 - shift, level[0], level[1], level[2])
-                if found is not None:
-                    rows.append({"side": side, "ic_s": found[0], "to_s": found[1]})
+                if found is None:
+                    continue
+                if found[1] - found[0] < min_contact:
+                    short += 1
+                    continue
+                rows.append({"side": side, "ic_s": found[0], "to_s": found[1]})
+        if short:
+            self.warnings_.append(f"{rec.path.name}: {short} contacts shorter than "
+                                  f"{1000 * min_contact:.0f} ms left out (keypoint glitches)")
         return rows

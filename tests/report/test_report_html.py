@@ -49,7 +49,9 @@ def test_cli_report_on_real_analysis(example_results):
     # analyze assessed the summary: the findings it wrote are in the page
     findings = json.loads((example_results / "findings.json").read_text())["findings"]
     assert findings and all(f["title"] in page for f in findings)
-    assert "No program yet: run <code>stridelab plan</code>" in page
+    # and drafted a default program (program.json), which the report shows
+    assert (example_results / "program.json").exists()
+    assert '<div class="sl-program">' in page and "No program yet" not in page
     assert "not diagnoses" in page
 
 
