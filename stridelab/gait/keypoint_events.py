@@ -263,11 +263,11 @@ class KeypointEventDetection:
                                          int(b) + 1 - shift, level[0], level[1], level[2])
                 if found is None:
                     continue
-                if found[1] - found[0] < min_contact:
-                    short += 1
-                    continue
+                # kept (the stride stays whole) but flagged: no running contact is this short
+                short += found[1] - found[0] < min_contact
                 rows.append({"side": side, "ic_s": found[0], "to_s": found[1]})
         if short:
             self.warnings_.append(f"{rec.path.name}: {short} contacts shorter than "
-                                  f"{1000 * min_contact:.0f} ms left out (keypoint glitches)")
+                                  f"{1000 * min_contact:.0f} ms: keypoint glitches there, their "
+                                  "contact times are doubtful")
         return rows
