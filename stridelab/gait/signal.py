@@ -7,6 +7,12 @@ from scipy.interpolate import CubicSpline
 from scipy.signal import butter, filtfilt
 
 
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of True in a 1-D mask (``end`` exclusive)."""
+    edges = np.diff(np.r_[0, np.asarray(mask).astype(np.int8), 0])
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
+
+
 def fill_gaps(x: np.ndarray, fs: float, max_gap_s: float) -> np.ndarray:
     """Fill gaps (NaN runs) up to ``max_gap_s`` long with a cubic spline, per column.
 
@@ -30,10 +36,7 @@ def fill_gaps(x: np.ndarray, fs: float, max_gap_s: float) -> np.ndarray:
         if ok.all() or ok.sum() < 4:
             continue
         spline = CubicSpline(t[ok], col[ok])
-        bad = ~ok
-        edges = np.diff(np.r_[0, bad.astype(np.int8), 0])
-        for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1),
-                              strict=True):
+        for start, end in true_runs(~ok):
             if start > 0 and end < len(col) and (end - start) / fs <= max_gap_s:
                 col[start:end] = spline(t[start:end])
     return out

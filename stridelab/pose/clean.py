@@ -21,7 +21,7 @@ import warnings
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from stridelab.gait.signal import fill_gaps, lowpass
+from stridelab.gait.signal import fill_gaps, lowpass, true_runs
 from stridelab.pose.keypoints import Keypoints
 from stridelab.pose.swap import LeftRightSwapFixer, leg_length_px
 from stridelab.thresholds import threshold
@@ -32,12 +32,6 @@ MAD_TO_SD = 1.4826
 
 def _missing(xy: np.ndarray) -> np.ndarray:
     return ~np.isfinite(xy).all(axis=-1)
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """``(start, end)`` of the True runs of a 1-D mask (end exclusive)."""
-    edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
 class ConfidenceGate:
@@ -182,7 +176,7 @@ class GapFiller:
         self.n_filled_ = 0
         self.long_gaps_: list[tuple[str, float, float]] = []
         for j, name in enumerate(kp.names):
-            for s, e in _runs(before[:, j]):
+            for s, e in true_runs(before[:, j]):
                 if s == 0 or e == n:
                     continue
                 if not after[s:e, j].any():

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from stridelab.gait.signal import true_runs
 from stridelab.pose.keypoints import Keypoints
 from stridelab.thresholds import threshold
 
@@ -56,12 +57,6 @@ def leg_length_px(kp: Keypoints) -> float:
     return float(np.median(all_d)) if len(all_d) else float("nan")
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """``(start, end)`` of the True runs of a 1-D mask (end exclusive)."""
-    edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
-
-
 def _bridge(x: np.ndarray, max_frames: int) -> np.ndarray:
     """Linearly bridge interior NaN runs up to ``max_frames`` long, per column of ``(n, ...)``.
 
@@ -76,8 +71,7 @@ def _bridge(x: np.ndarray, max_frames: int) -> np.ndarray:
         ok = np.isfinite(col)
         if ok.all() or ok.sum() < 2:
             continue
-        edges = np.diff(np.r_[0, (~ok).astype(np.int8), 0])
-        for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+        for s, e in true_runs(~ok):
             if s > 0 and e < len(col) and e - s <= max_frames:
                 col[s:e] = np.interp(t[s:e], [s - 1, e], [col[s - 1], col[e]])
     return out
@@ -229,7 +223,7 @@ class LeftRightSwapFixer:
                 states = _group_states(left, right, kp.fps, leg, self.penalty)
                 sep = np.linalg.norm(kp.xy[:, li] - kp.xy[:, ri], axis=2)
                 sep = np.where(np.isfinite(sep), sep, 0.0).max(axis=1)
-                for start, end in _runs(states):
+                for start, end in true_runs(states):
                     if not (sep[start:end] > self.min_separation * leg).any():
                         states[start:end] = False
                 self.swapped_[:, g] = states
@@ -237,7 +231,7 @@ class LeftRightSwapFixer:
                     xy[states, a], xy[states, b] = kp.xy[states, b], kp.xy[states, a]
                     conf[states, a], conf[states, b] = kp.conf[states, b], kp.conf[states, a]
         any_group = self.swapped_.any(axis=1)
-        self.n_swaps_ = len(_runs(any_group))
+        self.n_swaps_ = len(true_runs(any_group))
         self.n_swapped_frames_ = int(any_group.sum())
         self.keypoints_ = kp.with_data(xy, conf)
         return self
