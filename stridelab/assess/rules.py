@@ -26,7 +26,7 @@ over the stride or at mid-stance). Asymmetry findings use ``{lr}``, ``{robinson}
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stridelab.thresholds import Threshold
 
@@ -191,6 +191,22 @@ _ASYM_HIGH = (
     "pain or an old injury; single-leg strength and balance work on the weaker side is a "
     "sensible response.")
 
+_TRUNK_LEAN = Rule(
+    key="trunk_lean", metric="trunk_lean_deg", title="Forward trunk lean",
+    edges=("assess.trunk_lean.backward_deg", "assess.trunk_lean.forward_deg"),
+    extra_keys=("assess.trunk_lean.article_low_deg", "assess.trunk_lean.article_high_deg"),
+    tolerance_key="assess.angle.error_2d_deg",
+    other_view=_lean_other_view,
+    bands=(
+        Band("backward", "watch", _LEAN_BACK, "assess.trunk_lean.backward_deg",
+             ("core", "arms_trunk")),
+        Band("typical", "ok", _LEAN_OK, "assess.trunk_lean.forward_deg"),
+        Band("forward", "watch", _LEAN_FORWARD, "assess.trunk_lean.forward_deg",
+             ("core", "glute_max", "hamstrings"), BRAMAH),
+    ),
+)
+"""Trunk lean over the stride; the mid-stance rule is the same with another metric."""
+
 RULES: tuple[Rule, ...] = (
     Rule(
         key="cadence", metric="cadence_spm", title="Step rate (cadence)",
@@ -282,35 +298,9 @@ RULES: tuple[Rule, ...] = (
                  "work.", "assess.flight_time.long_ms"),
         ),
     ),
-    Rule(
-        key="trunk_lean", metric="trunk_lean_deg", title="Forward trunk lean",
-        edges=("assess.trunk_lean.backward_deg", "assess.trunk_lean.forward_deg"),
-        extra_keys=("assess.trunk_lean.article_low_deg", "assess.trunk_lean.article_high_deg"),
-        tolerance_key="assess.angle.error_2d_deg",
-        other_view=_lean_other_view,
-        bands=(
-            Band("backward", "watch", _LEAN_BACK, "assess.trunk_lean.backward_deg",
-                 ("core", "arms_trunk")),
-            Band("typical", "ok", _LEAN_OK, "assess.trunk_lean.forward_deg"),
-            Band("forward", "watch", _LEAN_FORWARD, "assess.trunk_lean.forward_deg",
-                 ("core", "glute_max", "hamstrings"), BRAMAH),
-        ),
-    ),
-    Rule(
-        key="trunk_lean_midstance", metric="trunk_lean_midstance_deg",
-        title="Forward trunk lean at mid-stance",
-        edges=("assess.trunk_lean.backward_deg", "assess.trunk_lean.forward_deg"),
-        extra_keys=("assess.trunk_lean.article_low_deg", "assess.trunk_lean.article_high_deg"),
-        tolerance_key="assess.angle.error_2d_deg",
-        other_view=_lean_other_view,
-        bands=(
-            Band("backward", "watch", _LEAN_BACK, "assess.trunk_lean.backward_deg",
-                 ("core", "arms_trunk")),
-            Band("typical", "ok", _LEAN_OK, "assess.trunk_lean.forward_deg"),
-            Band("forward", "watch", _LEAN_FORWARD, "assess.trunk_lean.forward_deg",
-                 ("core", "glute_max", "hamstrings"), BRAMAH),
-        ),
-    ),
+    _TRUNK_LEAN,
+    replace(_TRUNK_LEAN, key="trunk_lean_midstance", metric="trunk_lean_midstance_deg",
+            title="Forward trunk lean at mid-stance"),
     Rule(
         key="overstriding", metric="overstride_ratio", title="Landing ahead of the hip",
         edges=("assess.overstride.ratio_high",), per_side=True,
