@@ -144,16 +144,17 @@ def _analyze_clip(path, out, view, height, capture_fps, model, video, console, q
 
     progress = _progress(console, quiet)
     with progress:
-        task = progress.add_task(f"pose {path.name}", total=None, rate="")
+        current = {"task": progress.add_task(f"pose {path.name}", total=None, rate="")}
 
         def frames_done(done: int, total: int) -> None:
-            elapsed = progress.tasks[0].elapsed or 0.0
+            task = current["task"]
+            elapsed = progress.tasks[task].elapsed or 0.0
             rate = f"{done / elapsed:.0f} frames/s" if elapsed > 0 else ""
             progress.update(task, completed=done, total=total, rate=rate)
 
         pose = pose_recording(path, height_m=height, view=view, capture_fps=capture_fps,
                               model=model, progress=frames_done)
-        progress.update(task, description="events, phases and measures", rate="")
+        progress.update(current["task"], description="events, phases and measures", rate="")
         result = analyze_recording(pose.recording)
         check_timing(result.summary, pose.keypoints, pose.video)
         result.summary["scene"] = {"view": pose.scene.view, "setting": pose.scene.setting,
@@ -172,7 +173,8 @@ def _analyze_clip(path, out, view, height, capture_fps, model, video, console, q
         if video and pose.video is not None:
             from stridelab.report.video import write_annotated_video
 
-            progress.update(task, description="annotated video", completed=0, rate="")
+            progress.update(current["task"], visible=False)
+            current["task"] = progress.add_task("annotated video", total=None, rate="")
             paths["video"] = write_annotated_video(
                 path, pose.keypoints, result.strides, result.contacts,
                 Path(out) / "annotated.mp4", progress=frames_done)
