@@ -13,8 +13,8 @@ def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
-def fill_gaps(x: np.ndarray, fs: float, max_gap_s: float) -> np.ndarray:
-    """Fill gaps (NaN runs) up to ``max_gap_s`` long with a cubic spline, per column.
+def fill_gaps(x: np.ndarray, fs: float, max_gap_s: float, kind: str = "cubic") -> np.ndarray:
+    """Fill gaps (NaN runs) up to ``max_gap_s`` long with a cubic spline (or a line), per column.
 
     Longer gaps and gaps at either end stay NaN, so no event is ever invented in them.
 
@@ -26,6 +26,9 @@ def fill_gaps(x: np.ndarray, fs: float, max_gap_s: float) -> np.ndarray:
         Sampling rate, Hz.
     max_gap_s
         Longest gap filled, s.
+    kind
+        ``"cubic"`` (spline through all samples) or ``"linear"`` (straight between the gap's
+        neighbours).
     """
     out = np.array(x, dtype=float, copy=True)
     cols = out.reshape(len(out), -1)
@@ -33,12 +36,16 @@ def fill_gaps(x: np.ndarray, fs: float, max_gap_s: float) -> np.ndarray:
     for j in range(cols.shape[1]):
         col = cols[:, j]
         ok = np.isfinite(col)
-        if ok.all() or ok.sum() < 4:
+        if ok.all() or ok.sum() < (4 if kind == "cubic" else 2):
             continue
-        spline = CubicSpline(t[ok], col[ok])
+        if kind == "cubic":
+            fill = CubicSpline(t[ok], col[ok])
+        else:
+            def fill(ts, tk=t[ok], yk=col[ok]):
+                return np.interp(ts, tk, yk)
         for start, end in true_runs(~ok):
             if start > 0 and end < len(col) and (end - start) / fs <= max_gap_s:
-                col[start:end] = spline(t[start:end])
+                col[start:end] = fill(t[start:end])
     return out
 
 

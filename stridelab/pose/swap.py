@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from stridelab.gait.signal import true_runs
+from stridelab.gait.signal import fill_gaps, true_runs
 from stridelab.pose.keypoints import Keypoints
 from stridelab.thresholds import threshold
 
@@ -63,18 +63,7 @@ def _bridge(x: np.ndarray, max_frames: int) -> np.ndarray:
     Only used to compute continuity costs: a missing frame at a leg crossing must not hide
     the velocity jump a wrong label makes there.
     """
-    out = np.array(x, dtype=float, copy=True)
-    cols = out.reshape(len(out), -1)
-    t = np.arange(len(out))
-    for j in range(cols.shape[1]):
-        col = cols[:, j]
-        ok = np.isfinite(col)
-        if ok.all() or ok.sum() < 2:
-            continue
-        for s, e in true_runs(~ok):
-            if s > 0 and e < len(col) and e - s <= max_frames:
-                col[s:e] = np.interp(t[s:e], [s - 1, e], [col[s - 1], col[e]])
-    return out
+    return fill_gaps(x, fs=1.0, max_gap_s=max_frames, kind="linear")
 
 
 def _viterbi_swaps(left: np.ndarray, right: np.ndarray, scale: float, penalty: float,
