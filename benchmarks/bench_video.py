@@ -1,19 +1,24 @@
 """Speed and memory of video analysis (issue 3, part 8).
 
 In one run: (1) a bare MediaPipe loop over the frames of the shared 60 fps clip: PyAV decode,
-then the same BlazePose "full" model, nothing else; (2) the whole ``stridelab analyze`` on the
-same clip, with and without the annotated video. Reports the ratio bare-loop time / stridelab
-time (target >= 1.0: decoding runs in a background thread while the pose model works, so the
-analysis costs nothing extra) and the peak memory (max RSS) of ``stridelab analyze`` on a 60 s
-1080p clip made by looping the shared clip (target < 1.5 GB: frames are streamed).
+then the same BlazePose "full" model, nothing else, timed after the model is loaded; (2) the
+whole ``stridelab analyze`` command on the same clip (a new process: start-up, pose, events,
+measures, findings, report), without and with the annotated video, and with ``--workers 1``
+(everything in one process) for comparison. Each is run ``--repeat`` times; medians are shown.
+Reports the ratio bare-loop time / stridelab time (target >= 1.0: the pose model runs in one
+process per core, decoding in a thread beside it, so the analysis costs nothing extra) and the
+peak memory of ``stridelab analyze`` on a 60 s 1080p clip made by looping the shared clip
+(target < 1.5 GB: frames are streamed). Memory is the peak of the summed resident memory of the
+command and all its worker processes, sampled every 50 ms.
 
 Run: ``python benchmarks/bench_video.py`` (about 5 minutes on 2 cores).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,17 +49,47 @@ def bare_loop(clip: Path) -> tuple[float, int]:
     return elapsed, n
 
 
+def _tree_rss_mb(root: int) -> float:
+    """Summed resident memory (MB) of ``root`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return total
+
+
 def run_stridelab(clip: Path, out: Path, *extra: str) -> tuple[float, float]:
-    """Wall-clock seconds and peak RSS (MB) of one ``stridelab analyze`` in a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall-clock seconds and peak memory (MB, all processes) of one ``stridelab analyze``."""
     t0 = time.perf_counter()
-    res = subprocess.run([sys.executable, "-m", "stridelab", "analyze", str(clip), "--out",
-                          str(out), "--quiet", *extra], capture_output=True, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "stridelab", "analyze", str(clip), "--out",
+                             str(out), "--quiet", *extra], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_mb(proc.pid))
+        time.sleep(0.05)
     elapsed = time.perf_counter() - t0
-    if res.returncode != 0:
-        raise SystemExit(f"stridelab failed: {res.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024
+    _, err = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"stridelab failed: {err}")
+    return elapsed, peak
 
 
 def make_long_clip(src: Path, dst: Path, seconds: float = 60.0) -> None:
@@ -86,24 +121,39 @@ def make_long_clip(src: Path, dst: Path, seconds: float = 60.0) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (median shown)")
+    parser.add_argument("--no-long", action="store_true", help="skip the 60 s memory check")
+    args = parser.parse_args()
     if not CLIP.exists():
         raise SystemExit(f"{CLIP} not found: the shared data folder is needed")
+    print(f"{os.cpu_count()} cores; medians of {args.repeat} runs")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        bare, n = bare_loop(CLIP)
-        full_novid, _ = run_stridelab(CLIP, tmp / "a", "--no-video")
-        full_vid, _ = run_stridelab(CLIP, tmp / "b")
+        runs = {"bare": [], "novid": [], "vid": [], "one": []}
+        for _ in range(args.repeat):  # interleaved, so that drifts hit all alike
+            bare, n = bare_loop(CLIP)
+            runs["bare"].append(bare)
+            runs["novid"].append(run_stridelab(CLIP, tmp / "a", "--no-video")[0])
+            runs["vid"].append(run_stridelab(CLIP, tmp / "b")[0])
+            runs["one"].append(run_stridelab(CLIP, tmp / "c", "--workers", "1")[0])
+        med = {k: statistics.median(v) for k, v in runs.items()}
+        bare = med["bare"]
         print(f"clip: {CLIP.name}, {n} frames")
-        print(f"bare MediaPipe loop (decode + pose):     {bare:6.1f} s  ({n / bare:.1f} frames/s)")
-        print(f"stridelab analyze --no-video:           {full_novid:6.1f} s  "
-              f"ratio bare/stridelab = {bare / full_novid:.2f}  (target >= 1.0)")
-        print(f"stridelab analyze (with annotated.mp4): {full_vid:6.1f} s  "
-              f"ratio bare/stridelab = {bare / full_vid:.2f}")
+        print(f"bare MediaPipe loop (decode + pose):        {bare:6.1f} s  "
+              f"({n / bare:.1f} frames/s)")
+        for key, name in (("novid", "stridelab analyze --no-video:"),
+                          ("vid", "stridelab analyze (with annotated.mp4):"),
+                          ("one", "stridelab analyze --workers 1 (with video):")):
+            print(f"{name:43s} {med[key]:6.1f} s  ratio bare/stridelab = "
+                  f"{bare / med[key]:.2f}  (target >= 1.0)")
+        if args.no_long:
+            return
         long_clip = tmp / "long_1080p.mp4"
         make_long_clip(CLIP, long_clip)
-        t_long, peak = run_stridelab(long_clip, tmp / "c")
+        t_long, peak = run_stridelab(long_clip, tmp / "d")
         print(f"60 s 1080p clip, stridelab analyze with video: {t_long:.1f} s, "
-              f"peak memory {peak:.0f} MB (target < 1536 MB)")
+              f"peak memory {peak:.0f} MB, all processes (target < 1536 MB)")
 
 
 if __name__ == "__main__":

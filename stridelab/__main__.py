@@ -2,4 +2,5 @@
 
 from stridelab.cli.main import run
 
-run()
+if __name__ == "__main__":  # pose processes (spawn) import this module as __mp_main__
+    run()

@@ -28,3 +28,7 @@ class InputFileError(StridelabError):
         self.path = Path(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+    def __reduce__(self):
+        # raised in pose processes and sent back pickled: rebuild from (path, problem)
+        return (self.__class__, (self.path, self.problem))

@@ -43,6 +43,8 @@ def analyze(
         None, "--capture-fps", help="Video: real capture rate of a slow-motion clip, e.g. 240 "
         "(read from the file when the phone recorded it)."),
     model: str = typer.Option("full", help="Video: MediaPipe model (full works offline)."),
+    workers: int = typer.Option(
+        0, min=0, help="Video: pose processes (0: one per core; 1: no extra process)."),
     video: bool = typer.Option(True, "--video/--no-video",
                                help="Video: write the annotated clip annotated.mp4."),
     report: bool = typer.Option(True, "--report/--no-report",
@@ -61,12 +63,12 @@ def analyze(
     from stridelab.pose.pipeline import is_video
 
     if is_video(path) or path.is_dir() or _is_keypoint_trc(path):
-        result, paths = _analyze_clip(path, out, view, height, capture_fps, model, video,
-                                      console, quiet)
+        result, paths = _analyze_clip(path, out, view, height, capture_fps, model,
+                                      workers or None, video, report, console, quiet)
     else:
         result, paths = _analyze_mocap(path, out, events, markerset, vertical, forward,
                                        console, quiet)
-    paths.update(_findings_and_report(out, result, report))
+        paths.update(_findings_and_report(out, result, report))
     console.print(summary_table(result.summary))
     for w in result.warnings:
         console.print(f"[yellow]warning:[/] {w}")
@@ -137,7 +139,30 @@ def _analyze_mocap(path, out, events, markerset, vertical, forward, console, qui
     return result, paths
 
 
-def _analyze_clip(path, out, view, height, capture_fps, model, video, console, quiet):
+def _analyze_clip(path, out, view, height, capture_fps, model, workers, video, report,
+                  console, quiet):
+    """Pose, events and measures of a clip.
+
+    The report is written while the annotated video renders in the worker processes.
+    """
+    from stridelab.parallel import WorkerPool
+    from stridelab.pose.pipeline import is_video
+
+    pool_size = 1
+    if is_video(path):
+        from stridelab.pose.estimate import default_workers
+        from stridelab.pose.video import probe_video
+
+        pool_size = workers or default_workers(probe_video(path).n_frames)
+    # the workers start importing MediaPipe now, while this process imports the analysis
+    with WorkerPool(pool_size, preload=["stridelab.pose.mediapipe_backend", "mediapipe"]
+                    if pool_size > 1 else ()) as pool:
+        return _analyze_clip_with(pool, path, out, view, height, capture_fps, model, video,
+                                  report, console, quiet)
+
+
+def _analyze_clip_with(pool, path, out, view, height, capture_fps, model, video, report,
+                       console, quiet):
     from stridelab.gait.analysis import analyze_recording
     from stridelab.pose.pipeline import check_timing, pose_recording
     from stridelab.report.files import write_results
@@ -153,8 +178,10 @@ def _analyze_clip(path, out, view, height, capture_fps, model, video, console, q
             progress.update(task, completed=done, total=total, rate=rate)
 
         pose = pose_recording(path, height_m=height, view=view, capture_fps=capture_fps,
-                              model=model, progress=frames_done)
+                              model=model, progress=frames_done, pool=pool)
         progress.update(current["task"], description="events, phases and measures", rate="")
+        if not (video and pose.video is not None):
+            pool.close(wait=False)  # the workers exit while the analysis runs
         result = analyze_recording(pose.recording)
         check_timing(result.summary, pose.keypoints, pose.video)
         result.summary["scene"] = {"view": pose.scene.view, "setting": pose.scene.setting,
@@ -170,12 +197,18 @@ def _analyze_clip(path, out, view, height, capture_fps, model, video, console, q
                                   "cleaning": {k: v for k, v in pose.cleaning.items()
                                                if k != "long_gaps"}}
         paths = write_results(out, result.strides, result.summary, result.angles)
+        pending = None
         if video and pose.video is not None:
-            from stridelab.report.video import write_annotated_video
+            from stridelab.report.video import start_annotated_video
 
             progress.update(current["task"], visible=False)
             current["task"] = progress.add_task("annotated video", total=None, rate="")
-            paths["video"] = write_annotated_video(
-                path, pose.keypoints, result.strides, result.contacts,
-                Path(out) / "annotated.mp4", progress=frames_done)
+            pending = start_annotated_video(path, pose.keypoints, result.strides,
+                                            result.contacts, Path(out) / "annotated.mp4",
+                                            progress=frames_done, pool=pool)
+        try:
+            paths.update(_findings_and_report(out, result, report))
+        finally:
+            if pending is not None:
+                paths["video"] = pending.finish()
     return result, paths

@@ -25,6 +25,9 @@ class PoseBackend(Protocol):
         Returns ``(xy (k, 2) pixels, conf (k,))`` or ``None`` when nobody is found.
         """
 
+    def reset(self) -> None:
+        """Forget the previous frames (tracking starts again with a detection)."""
+
     def close(self) -> None:
         """Release the model."""
 

@@ -122,6 +122,10 @@ class MediaPipeBackend:
         arr = np.array([(lm[i].x * w, lm[i].y * h, lm[i].visibility) for i in _ORDER])
         return arr[:, :2], np.clip(arr[:, 2], 0.0, 1.0)
 
+    def reset(self) -> None:
+        """Restart the graph: the next frame is detected afresh, as in a new backend."""
+        self._pose.reset()
+
     def close(self) -> None:
         """Release MediaPipe's graph and give stderr back."""
         try:

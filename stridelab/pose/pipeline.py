@@ -13,6 +13,7 @@ from pathlib import Path
 
 from stridelab.errors import InputFileError
 from stridelab.io.recording import Recording
+from stridelab.parallel import WorkerPool
 from stridelab.pose.clean import KeypointCleaner
 from stridelab.pose.estimate import ProgressCallback, estimate_keypoints
 from stridelab.pose.keypoints import Keypoints
@@ -66,6 +67,7 @@ def pose_recording(
     capture_fps: float | None = None,
     model: str = "full",
     progress: ProgressCallback | None = None,
+    pool: WorkerPool | None = None,
 ) -> PoseResult:
     """Keypoints from a clip (or a keypoint folder/file) as a recording in the engine frame.
 
@@ -83,18 +85,15 @@ def pose_recording(
         MediaPipe model variant.
     progress
         Callback ``(done, total)`` for frames.
+    pool
+        Worker processes for the pose model (``None``: one per core, see
+        :func:`stridelab.pose.estimate.default_workers`).
     """
     info = None
     if is_video(path):
-        from stridelab.pose.backends import make_backend
-
         info = probe_video(path)
-        backend = make_backend("mediapipe", model)
-        try:
-            kp = estimate_keypoints(path, backend, capture_fps=capture_fps, progress=progress,
-                                    info=info)
-        finally:
-            backend.close()
+        kp = estimate_keypoints(path, "mediapipe", capture_fps=capture_fps, progress=progress,
+                                info=info, model=model, pool=pool)
     else:
         from stridelab.pose.read import read_keypoints
 

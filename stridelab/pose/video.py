@@ -145,10 +145,85 @@ def _rotation(stream) -> int:
     return 0
 
 
+def frame_to_rgb(frame, size: tuple[int, int] | None = None) -> np.ndarray:
+    """A decoded PyAV frame as an RGB ``(h, w, 3)`` uint8 array, scaled to ``size`` ``(w, h)``.
+
+    When scaling 8-bit 4:2:0 frames in video range (what phones record), the small planes are
+    scaled first and converted by OpenCV: five times faster than converting, then scaling.
+    Frames kept at full size go through FFmpeg's converter: OpenCV's differs by one or two grey
+    levels, and BlazePose's keypoints move with such differences (on the shared treadmill clip
+    enough to change which stretch the left/right swap fix relabels).
+    """
+    import cv2
+
+    w, h = frame.width, frame.height
+    fast = (size is not None and frame.format.name == "yuv420p" and w % 2 == 0 and h % 2 == 0
+            and getattr(frame, "color_range", 0) != 2)  # 2: full ("JPEG") range
+    if not fast:
+        img = frame.to_ndarray(format="rgb24")
+        if size is not None and (w, h) != tuple(size):
+            img = cv2.resize(img, tuple(size), interpolation=cv2.INTER_AREA)
+        return img
+    planes = frame.to_ndarray(format="yuv420p")  # (h * 3/2, w): Y, then U and V
+    if size is not None and (w, h) != tuple(size):
+        sw, sh = size
+        y = cv2.resize(planes[:h], (sw, sh), interpolation=cv2.INTER_AREA)
+        chroma = planes[h:].reshape(2, h // 2, w // 2)
+        u, v = (cv2.resize(c, (sw // 2, sh // 2), interpolation=cv2.INTER_AREA)
+                for c in chroma)
+        planes = np.concatenate([y, u.reshape(-1, sw), v.reshape(-1, sw)])
+    return cv2.cvtColor(planes, cv2.COLOR_YUV2RGB_I420)
+
+
 def _rotate(img: np.ndarray, degrees: int) -> np.ndarray:
     # the player turns the picture clockwise by ``degrees``
     k = {0: 0, 90: -1, 180: 2, 270: 1}.get(degrees % 360, 0)
     return np.ascontiguousarray(np.rot90(img, k)) if k else img
+
+
+@dataclass(frozen=True)
+class FrameIndex:
+    """Presentation times of a clip's frames, read from its packets without decoding.
+
+    Attributes
+    ----------
+    pts
+        Every frame's presentation timestamp, in stream time-base units, in display order.
+    keyframe_pts
+        Timestamps of the key frames (where decoding can start after a seek).
+    """
+
+    pts: np.ndarray
+    keyframe_pts: np.ndarray
+
+
+def index_frames(path: str | Path) -> FrameIndex:
+    """List the clip's frame timestamps from its packets (demuxing only: fast).
+
+    Raises
+    ------
+    InputFileError
+        When the file cannot be opened as a video.
+    """
+    import av
+
+    path = Path(path)
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        pts, keys = [], []
+        for packet in container.demux(stream):
+            if packet.pts is None:
+                continue
+            pts.append(packet.pts)
+            if packet.is_keyframe:
+                keys.append(packet.pts)
+    except av.error.FFmpegError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.__class__.__name__})") from exc
+    finally:
+        container.close()
+    return FrameIndex(pts=np.unique(np.asarray(pts, dtype=np.int64)),
+                      keyframe_pts=np.unique(np.asarray(keys, dtype=np.int64)))
 
 
 def iter_frames(path: str | Path, prefetch: int = 8) -> Iterator[np.ndarray]:
@@ -162,34 +237,110 @@ def iter_frames(path: str | Path, prefetch: int = 8) -> Iterator[np.ndarray]:
     InputFileError
         When the stream cannot be decoded (corrupt data, unsupported codec).
     """
+    for _, img in iter_frames_between(path, prefetch=prefetch):
+        yield img
+
+
+def iter_frames_between(
+    path: str | Path,
+    first_pts: int | None = None,
+    stop_pts: int | None = None,
+    prefetch: int = 8,
+    decoder_threads: int = 0,
+    size: tuple[int, int] | None = None,
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield ``(pts, rgb)`` for the frames with ``first_pts <= pts < stop_pts``, in order.
+
+    Decoding starts at the key frame before ``first_pts`` (a seek); frames before it are
+    decoded but not converted. When the container cannot seek there, the clip is decoded from
+    its start instead. A background thread decodes up to ``prefetch`` frames ahead.
+
+    Parameters
+    ----------
+    path
+        The clip.
+    first_pts, stop_pts
+        Range of presentation timestamps (stream time-base units); ``None``: open-ended.
+    prefetch
+        Frames decoded ahead at most.
+    decoder_threads
+        FFmpeg decoding threads; ``0`` lets FFmpeg choose (one per core). Use ``1`` when
+        several processes decode at once.
+    size
+        ``(width, height)`` of the frames handed on (as displayed, even numbers); default:
+        the clip's own.
+
+    Raises
+    ------
+    InputFileError
+        When the stream cannot be decoded (corrupt data, unsupported codec).
+    """
     import av
 
     path = Path(path)
     info = probe_video(path)
+    coded_size = None
+    if size is not None:  # scaled before the rotation: in the stored orientation
+        coded_size = (size[1], size[0]) if info.rotation in (90, 270) else tuple(size)
     frames: queue.Queue = queue.Queue(maxsize=prefetch)
     done = object()
     stop = threading.Event()
 
-    def decode() -> None:
-        container = _open(path)
-        try:
-            stream = container.streams.video[0]
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                frames.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def decode_from(container, seek: bool) -> bool:
+        """Decode and hand on the range; ``False`` when the seek went past ``first_pts``."""
+        stream = container.streams.video[0]
+        if decoder_threads == 1:
+            stream.thread_type = "NONE"
+        else:
             stream.thread_type = "AUTO"
-            for frame in container.decode(stream):
-                img = _rotate(frame.to_ndarray(format="rgb24"), info.rotation)
-                while not stop.is_set():
-                    try:
-                        frames.put(img, timeout=0.1)
+            stream.codec_context.thread_count = decoder_threads
+        if seek:
+            container.seek(int(first_pts), stream=stream, backward=True)
+        first = True
+        for frame in container.decode(stream):
+            pts = frame.pts
+            if pts is None:
+                continue
+            if first and seek and pts > first_pts:
+                return False
+            first = False
+            if first_pts is not None and pts < first_pts:
+                continue
+            if stop_pts is not None and pts >= stop_pts:
+                break
+            img = _rotate(frame_to_rgb(frame, coded_size), info.rotation)
+            if not put((int(pts), img)):
+                break
+        return True
+
+    def decode() -> None:
+        if decoder_threads == 1:  # one process per core: OpenCV's converter stays in this one
+            import cv2
+
+            cv2.setNumThreads(1)
+        seek = first_pts is not None
+        try:
+            for attempt_seek in ((True, False) if seek else (False,)):
+                container = _open(path)
+                try:
+                    if decode_from(container, attempt_seek):
                         break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            frames.put(done)
+                finally:
+                    container.close()
+            put(done)
         except (av.error.FFmpegError, ValueError) as exc:
-            frames.put(InputFileError(path, f"cannot be decoded ({exc.__class__.__name__})"))
-        finally:
-            container.close()
+            put(InputFileError(path, f"cannot be decoded ({exc.__class__.__name__})"))
+        except InputFileError as exc:
+            put(exc)
 
     worker = threading.Thread(target=decode, name="stridelab-decode", daemon=True)
     worker.start()

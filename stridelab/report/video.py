@@ -1,20 +1,28 @@
 """The annotated video: skeleton, each foot's current phase, and the events marked.
 
-Frames are decoded again (streamed, never all held), drawn on with OpenCV (shipped with
+The clip is decoded again (streamed, never all held), drawn on with OpenCV (shipped with
 MediaPipe) and encoded as H.264 through PyAV, scaled so the long side is at most ``max_side``.
+With a :class:`~stridelab.parallel.WorkerPool`, each worker draws and encodes one run of frames
+to a segment of its own; the segments (each opening on a key frame, same encoder settings) are
+then joined packet by packet, without encoding again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from stridelab.gait.phases import PHASES
+from stridelab.parallel import ProgressCallback, WorkerPool, in_worker, report_progress
+from stridelab.pose.estimate import plan_chunks
 from stridelab.pose.keypoints import Keypoints
-from stridelab.pose.video import iter_frames
+from stridelab.pose.video import index_frames, iter_frames_between
+
+if TYPE_CHECKING:  # the workers that draw the frames do not import pandas
+    import pandas as pd
 
 BONES = [("L_shoulder", "R_shoulder"), ("L_hip", "R_hip")] + [
     (f"{s}_{a}", f"{s}_{b}") for s in "LR" for a, b in (
@@ -22,11 +30,20 @@ BONES = [("L_shoulder", "R_shoulder"), ("L_hip", "R_hip")] + [
         ("heel", "toe"), ("ankle", "toe"), ("shoulder", "elbow"), ("elbow", "wrist"))
 ]  # fmt: skip
 COLOURS = {"L": (60, 120, 255), "R": (255, 70, 60), None: (240, 240, 240)}  # RGB
-EVENT_FLASH_S = 0.05
+EVENT_MARK_S = 0.15
+"""How long an event stays marked after it happens."""
+
+ENCODER_OPTIONS = {"crf": "23", "preset": "superfast"}
+
+SKIP_COST = 0.4
+"""Decoding a frame before a run's start, as a share of drawing and encoding one (~4 of
+~10 ms): where the runs are cut (see :func:`stridelab.pose.estimate.plan_chunks`)."""
 
 
 def phase_at(strides: pd.DataFrame, side: str, t: float) -> str:
     """Name of the phase the ``side`` foot is in at time ``t`` (``""`` when unknown)."""
+    from stridelab.gait.phases import PHASES
+
     rows = strides[(strides.side == side) & (strides.ic_s <= t) & (strides.next_ic_s > t)]
     if rows.empty:
         return ""
@@ -39,14 +56,191 @@ def phase_at(strides: pd.DataFrame, side: str, t: float) -> str:
     return current.replace("_", " ")
 
 
+@dataclass(frozen=True)
+class Overlay:
+    """Everything drawn on a run of frames, computed once (small: sent to the workers).
+
+    Attributes
+    ----------
+    xy
+        Keypoints of these frames in output pixels, ``(n, k, 2)``.
+    names
+        Keypoint names.
+    first_index
+        Index of the first of these frames in the clip.
+    fps
+        Capture rate (times shown are capture time).
+    phases
+        ``(n, 2)`` phase names of the left and right foot.
+    events
+        ``(t_s, side, "IC"|"TO")`` of every event.
+    """
+
+    xy: np.ndarray
+    names: tuple[str, ...]
+    first_index: int
+    fps: float
+    phases: np.ndarray
+    events: tuple[tuple[float, str, str], ...]
+
+
 def _side(name: str) -> str | None:
     return name[0] if name[:2] in ("L_", "R_") else None
 
 
-def write_annotated_video(src: Path, kp: Keypoints, strides: pd.DataFrame,
+def _draw(img: np.ndarray, overlay: Overlay, i: int) -> None:
+    """Draw frame ``i`` of the run (``overlay.first_index + i`` of the clip) in place."""
+    import cv2
+
+    oh = img.shape[0]
+    idx = {n: j for j, n in enumerate(overlay.names)}
+    pts = overlay.xy[i]
+    t = (overlay.first_index + i) / overlay.fps
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    fs = max(0.5, oh / 900)
+    for a, b in BONES:
+        pa, pb = pts[idx[a]], pts[idx[b]]
+        if np.isfinite(pa).all() and np.isfinite(pb).all():
+            colour = COLOURS[_side(a) if _side(a) == _side(b) else None]
+            cv2.line(img, (int(pa[0]), int(pa[1])), (int(pb[0]), int(pb[1])), colour, 3,
+                     cv2.LINE_AA)
+    for n, p in zip(overlay.names, pts, strict=True):
+        if np.isfinite(p).all():
+            cv2.circle(img, (int(p[0]), int(p[1])), 4, COLOURS[_side(n)], -1, cv2.LINE_AA)
+    for k, s in enumerate("LR"):
+        text = f"{'left' if s == 'L' else 'right'}: {overlay.phases[i, k]}"
+        y = int(30 * fs) * (k + 1)
+        cv2.putText(img, text, (10, y), font, fs, (0, 0, 0), 5, cv2.LINE_AA)
+        cv2.putText(img, text, (10, y), font, fs, COLOURS[s], 2, cv2.LINE_AA)
+    for te, s, kind in overlay.events:
+        if 0 <= t - te < EVENT_MARK_S:
+            foot = pts[idx[f"{s}_heel" if kind == "IC" else f"{s}_toe"]]
+            if np.isfinite(foot).all():
+                cv2.circle(img, (int(foot[0]), int(foot[1])), int(18 * fs), COLOURS[s], 3,
+                           cv2.LINE_AA)
+                cv2.putText(img, kind, (int(foot[0]) + 12, int(foot[1]) - 12), font, fs,
+                            COLOURS[s], 2, cv2.LINE_AA)
+    cv2.putText(img, f"{t:5.2f} s", (10, oh - 15), font, fs, (255, 255, 255), 2, cv2.LINE_AA)
+
+
+def _render_run(src: Path, overlay: Overlay, first_pts: int | None, stop_pts: int | None,
+                size: tuple[int, int], rate: int, out_path: Path, slot: int = 0) -> int:
+    """Draw and encode one run of frames to ``out_path``; returns the frames written."""
+    import av
+    import cv2
+
+    single = in_worker()
+    if single:
+        cv2.setNumThreads(1)
+    container = av.open(str(out_path), mode="w")
+    stream = container.add_stream("libx264", rate=rate)
+    stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
+    stream.options = dict(ENCODER_OPTIONS, **({"threads": "1"} if single else {}))
+    n = 0
+    try:
+        frames = iter_frames_between(src, first_pts=first_pts, stop_pts=stop_pts, prefetch=3,
+                                     decoder_threads=1 if single else 0, size=size)
+        for _, img in frames:
+            if n >= len(overlay.xy):
+                break
+            _draw(img, overlay, n)
+            yuv = cv2.cvtColor(img, cv2.COLOR_RGB2YUV_I420)  # faster than FFmpeg's converter
+            for packet in stream.encode(av.VideoFrame.from_ndarray(yuv, format="yuv420p")):
+                container.mux(packet)
+            n += 1
+            report_progress(slot, n)
+        for packet in stream.encode():
+            container.mux(packet)
+    finally:
+        container.close()
+    return n
+
+
+def join_segments(parts: list[Path], out_path: Path) -> Path:
+    """Join H.264 segments made with the same settings into one MP4, without re-encoding."""
+    import av
+
+    out = av.open(str(out_path), mode="w")
+    try:
+        ostream = None
+        offset = 0
+        for part in parts:
+            with av.open(str(part)) as inp:
+                istream = inp.streams.video[0]
+                if ostream is None:
+                    ostream = out.add_stream_from_template(istream)
+                end = offset
+                for packet in inp.demux(istream):
+                    if packet.dts is None:
+                        continue  # the demuxer's empty flush packet
+                    packet.pts += offset
+                    packet.dts += offset
+                    end = max(end, packet.pts + (packet.duration or 0))
+                    packet.stream = ostream
+                    out.mux(packet)
+                offset = end
+    finally:
+        out.close()
+    return out_path
+
+
+def phase_labels(strides: pd.DataFrame, times: np.ndarray) -> np.ndarray:
+    """:func:`phase_at` for many times at once: ``(len(times), 2)`` names, left then right."""
+    import pandas as pd
+
+    from stridelab.gait.phases import PHASES
+
+    labels = np.full((len(times), 2), "", dtype=object)
+    names = np.array([p.replace("_", " ") for p in PHASES] + [""], dtype=object)
+    for k, side in enumerate("LR"):
+        rows = strides[strides.side == side].sort_values("ic_s")
+        if rows.empty:
+            continue
+        ic = rows.ic_s.to_numpy(float)
+        row = np.searchsorted(ic, times, side="right") - 1  # last stride begun by t
+        inside = (row >= 0) & (times < rows.next_ic_s.to_numpy(float)[np.clip(row, 0, None)])
+        starts = np.column_stack([rows.get(f"{p}_start_s", pd.Series(np.nan, rows.index))
+                                  .to_numpy(float) for p in PHASES])[np.clip(row, 0, None)]
+        begun = np.where(np.isfinite(starts), starts <= times[:, None], False)
+        # the last phase begun by t (phases are in order); none begun -> ""
+        last = np.where(begun.any(axis=1), len(PHASES) - 1 - np.argmax(begun[:, ::-1], axis=1),
+                        len(PHASES))
+        labels[:, k] = np.where(inside, names[last], "")
+    return labels
+
+
+class PendingVideo:
+    """An annotated video being drawn by the workers; :meth:`finish` waits and joins it."""
+
+    def __init__(self, batch, segments: list[Path], tmp: Path, out_path: Path) -> None:
+        self._batch = batch
+        self._segments = segments
+        self._tmp = tmp
+        self._out_path = out_path
+
+    def finish(self) -> Path:
+        """Wait for the segments and write the video; returns its path."""
+        import shutil
+
+        try:
+            self._batch.results()
+            if len(self._segments) == 1:
+                self._segments[0].replace(self._out_path)
+            else:
+                join_segments(self._segments, self._out_path)
+        finally:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+        return self._out_path
+
+
+def start_annotated_video(src: Path, kp: Keypoints, strides: pd.DataFrame,
                           contacts: pd.DataFrame, out_path: Path, max_side: int = 960,
-                          progress: Callable[[int, int], None] | None = None) -> Path:
-    """Draw the analysis over the clip and write it as an MP4.
+                          progress: ProgressCallback | None = None,
+                          pool: WorkerPool | None = None) -> PendingVideo:
+    """Start drawing the analysis over the clip; :meth:`PendingVideo.finish` writes the MP4.
+
+    With a pool, each worker draws one run of frames while this process goes on (e.g. with
+    the report); without, the whole video is drawn before this returns.
 
     Parameters
     ----------
@@ -62,58 +256,48 @@ def write_annotated_video(src: Path, kp: Keypoints, strides: pd.DataFrame,
         Longest side of the output in pixels.
     progress
         Callback ``(done, total)``.
+    pool
+        Worker processes, one run of frames each (``None``: all here).
     """
-    import av
-    import cv2
-
     w, h = kp.size
     scale = min(1.0, max_side / max(w, h))
-    ow, oh = int(round(w * scale / 2)) * 2, int(round(h * scale / 2)) * 2
-    idx = {n: i for i, n in enumerate(kp.names)}
-    container = av.open(str(out_path), mode="w")
-    stream = container.add_stream("libx264", rate=int(round(kp.fps)))
-    stream.width, stream.height, stream.pix_fmt = ow, oh, "yuv420p"
-    stream.options = {"crf": "23", "preset": "veryfast"}
-    events = [(r.ic_s, r.side, "IC") for r in contacts.itertuples()] + \
-             [(r.to_s, r.side, "TO") for r in contacts.itertuples()]
-    font = cv2.FONT_HERSHEY_SIMPLEX
-    fs = max(0.5, oh / 900)
+    size = (int(round(w * scale / 2)) * 2, int(round(h * scale / 2)) * 2)
+    events = tuple([(float(r.ic_s), r.side, "IC") for r in contacts.itertuples()]
+                   + [(float(r.to_s), r.side, "TO") for r in contacts.itertuples()])
+    phases = phase_labels(strides, np.arange(kp.n_frames) / kp.fps)
+    xy = kp.xy * scale
+    index = index_frames(src)
+    pts = index.pts[: kp.n_frames]
+    # one run per worker, whatever it costs in unused decoding: the workers are there
+    runs = plan_chunks(pts, index.keyframe_pts, count=pool.workers if pool else 1, warmup=0,
+                       skip_cost=SKIP_COST, max_waste=1.0)
+    out_path = Path(out_path)
+    tmp = Path(tempfile.mkdtemp(dir=out_path.parent, prefix=".segments-"))
+    tasks = []
+    for k, run in enumerate(runs):
+        a = int(np.searchsorted(pts, run.first_pts)) if run.first_pts is not None else 0
+        b = int(np.searchsorted(pts, run.stop_pts)) if run.stop_pts is not None else len(pts)
+        overlay = Overlay(xy=xy[a:b], names=tuple(kp.names), first_index=a, fps=kp.fps,
+                          phases=phases[a:b], events=events)
+        tasks.append((src, overlay, run.first_pts, run.stop_pts, size, int(round(kp.fps)),
+                      tmp / f"part{k:02d}.mp4"))
     try:
-        for i, frame in enumerate(iter_frames(src)):
-            if i >= kp.n_frames:
-                break
-            t = i / kp.fps
-            img = cv2.resize(frame, (ow, oh), interpolation=cv2.INTER_AREA)
-            pts = kp.xy[i] * scale
-            for a, b in BONES:
-                pa, pb = pts[idx[a]], pts[idx[b]]
-                if np.isfinite(pa).all() and np.isfinite(pb).all():
-                    cv2.line(img, tuple(int(v) for v in pa), tuple(int(v) for v in pb),
-                             COLOURS[_side(a) if _side(a) == _side(b) else None], 3, cv2.LINE_AA)
-            for n, p in zip(kp.names, pts, strict=True):
-                if np.isfinite(p).all():
-                    cv2.circle(img, (int(p[0]), int(p[1])), 4, COLOURS[_side(n)], -1, cv2.LINE_AA)
-            for k, s in enumerate("LR"):
-                text = f"{'left' if s == 'L' else 'right'}: {phase_at(strides, s, t)}"
-                y = int(30 * fs) * (k + 1)
-                cv2.putText(img, text, (10, y), font, fs, (0, 0, 0), 5, cv2.LINE_AA)
-                cv2.putText(img, text, (10, y), font, fs, COLOURS[s], 2, cv2.LINE_AA)
-            for te, s, kind in events:
-                if 0 <= t - te < EVENT_FLASH_S * 3:
-                    foot = pts[idx[f"{s}_heel" if kind == "IC" else f"{s}_toe"]]
-                    if np.isfinite(foot).all():
-                        cv2.circle(img, (int(foot[0]), int(foot[1])), int(18 * fs),
-                                   COLOURS[s], 3, cv2.LINE_AA)
-                        cv2.putText(img, kind, (int(foot[0]) + 12, int(foot[1]) - 12), font,
-                                    fs, COLOURS[s], 2, cv2.LINE_AA)
-            cv2.putText(img, f"{t:5.2f} s", (10, oh - 15), font, fs, (255, 255, 255), 2,
-                        cv2.LINE_AA)
-            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
-                container.mux(packet)
-            if progress is not None:
-                progress(i + 1, kp.n_frames)
-        for packet in stream.encode():
-            container.mux(packet)
-    finally:
-        container.close()
-    return out_path
+        batch = (pool or WorkerPool(1)).submit(_render_run, tasks, kp.n_frames, progress)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return PendingVideo(batch, [t[-1] for t in tasks], tmp, out_path)
+
+
+def write_annotated_video(src: Path, kp: Keypoints, strides: pd.DataFrame,
+                          contacts: pd.DataFrame, out_path: Path, max_side: int = 960,
+                          progress: ProgressCallback | None = None,
+                          pool: WorkerPool | None = None) -> Path:
+    """Draw the analysis over the clip and write it as an MP4.
+
+    Parameters are those of :func:`start_annotated_video`.
+    """
+    return start_annotated_video(src, kp, strides, contacts, out_path, max_side, progress,
+                                 pool).finish()
