@@ -115,7 +115,7 @@ def probe_video(path: str | Path) -> VideoInfo:
             else (container.duration or 0) / 1e6
         )
         n_frames = int(stream.frames) if stream.frames else int(round(duration * fps))
-        rotation = _rotation(stream)
+        rotation = _rotation(container, stream)
         width, height = ctx.width, ctx.height
         if rotation in (90, 270):
             width, height = height, width
@@ -134,15 +134,27 @@ def probe_video(path: str | Path) -> VideoInfo:
         container.close()
 
 
-def _rotation(stream) -> int:
-    """Display rotation from the stream's side data or its legacy ``rotate`` tag."""
+def _rotation(container, stream) -> int:
+    """Clockwise rotation (0, 90, 180, 270) a player applies to show the clip upright.
+
+    Phones film in the sensor's orientation and record how to turn the picture: older files in
+    a ``rotate`` tag (degrees clockwise), newer ones in a display matrix that FFmpeg hands out
+    with each frame (degrees counter-clockwise, read from the first frame here).
+    """
     tag = stream.metadata.get("rotate")
     if tag is not None:
         try:
-            return int(float(tag)) % 360
+            return int(round(float(tag) / 90.0)) * 90 % 360
         except ValueError:
             return 0
-    return 0
+    try:
+        frame = next(container.decode(stream), None)
+    except Exception:  # noqa: BLE001 - undecodable data is reported when decoding for real
+        return 0
+    if frame is None:
+        return 0
+    counter_clockwise = float(getattr(frame, "rotation", 0) or 0)
+    return int(round(-counter_clockwise / 90.0)) * 90 % 360
 
 
 def frame_to_rgb(frame, size: tuple[int, int] | None = None) -> np.ndarray:
