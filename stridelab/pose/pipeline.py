@@ -19,6 +19,7 @@ from stridelab.pose.estimate import ProgressCallback, estimate_keypoints
 from stridelab.pose.keypoints import Keypoints
 from stridelab.pose.recording import keypoints_to_recording
 from stridelab.pose.scene import Scene, describe_scene
+from stridelab.pose.track import RunnerTrack
 from stridelab.pose.video import VideoInfo, probe_video
 from stridelab.thresholds import threshold
 
@@ -98,7 +99,9 @@ def pose_recording(
         from stridelab.pose.read import read_keypoints
 
         kp = read_keypoints(path, fps=capture_fps)
-    warnings = check_quality(kp)
+    track = RunnerTrack().apply(kp)
+    kp = track.keypoints_
+    warnings = check_quality(kp) + track.warnings_
     cleaner = KeypointCleaner().clean(kp)
     clean = cleaner.keypoints_
     scene = describe_scene(clean, height_m, view=view)
