@@ -29,4 +29,9 @@ def classify_activity(strides: pd.DataFrame) -> tuple[str, list[str]]:
     if len(cadence) and cadence.median() < threshold("gait.activity.cadence_min_spm"):
         warnings.append(f"cadence {cadence.median():.0f} steps/min is below any runner's: "
                         "check the frame rate (slow motion?) or whether the person is running")
+    if not running:
+        warnings.append(f"this is walking, not running (median duty factor {df.median():.2f}, "
+                        f"{100 * flight_share:.0f} % of steps with a flight phase): the gait "
+                        "measures are a walker's, and the running bands and findings do not "
+                        "apply")
     return ("running" if running else "walking"), warnings

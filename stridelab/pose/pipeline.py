@@ -121,7 +121,8 @@ def check_timing(summary: dict, kp: Keypoints, info: VideoInfo | None) -> None:
 
     Phones film slow motion at 120 or 240 fps and play it at 30: read at the playback rate,
     every step looks 4-8 times too slow. When the container did not record the capture rate,
-    the cadence gives it away (``video.slowmo.min_cadence_spm``).
+    the cadence gives it away (``video.slowmo.min_cadence_spm``; for a clip classified as
+    walking, ``video.slowmo.min_walking_cadence_spm``).
 
     Raises
     ------
@@ -129,7 +130,11 @@ def check_timing(summary: dict, kp: Keypoints, info: VideoInfo | None) -> None:
         When the cadence is below any runner's, with the capture rates that would make sense.
     """
     cadence = (summary.get("metrics", {}).get("cadence_spm") or {}).get("mean")
-    if cadence is None or cadence >= threshold("video.slowmo.min_cadence_spm"):
+    # a walker's cadence is below any runner's, but walking has its own pattern (double
+    # support), which slow motion keeps: only a cadence below any walker's is suspicious then
+    floor = threshold("video.slowmo.min_cadence_spm" if summary.get("activity") != "walking"
+                      else "video.slowmo.min_walking_cadence_spm")
+    if cadence is None or cadence >= floor:
         return
     hints = []
     for rate in (120, 240):

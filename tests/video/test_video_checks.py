@@ -77,3 +77,46 @@ def test_view_and_scale_detected(view):
 def test_implausible_height_is_refused():
     with pytest.raises(InputFileError, match="height"):
         describe_scene(_standing("side"), height_m=178)
+
+
+def test_a_walker_is_not_taken_for_slow_motion():
+    summary = {"activity": "walking", "metrics": {"cadence_spm": {"mean": 110.0}}}
+    check_timing(summary, _kp(fps=30.0), None)  # a walker's cadence: no error
+    summary["metrics"]["cadence_spm"]["mean"] = 110.0 * 30 / 240  # a walker in slow motion
+    with pytest.raises(InputFileError, match="slow motion"):
+        check_timing(summary, _kp(fps=30.0), None)
+
+
+def test_walker_keypoints_through_the_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    from stridelab.sim import RunnerSpec
+    from stridelab.sim.keypoints import simulate_keypoints
+
+    kp, _ = simulate_keypoints(runner=RunnerSpec(duration_s=8.0, cadence_spm=110.0,
+                                                 contact_time_s=0.62, speed_ms=1.3),
+                               fps=30.0, noise_px=1.0)
+    path = tmp_path / "walk_Sports2D_px_person00.trc"  # laid out as Sports2D writes it
+    names = _sports2d_names(kp.names)
+    header = ["PathFileType\t4\t(X/Y/Z)\twalk.trc",
+              "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\t"
+              "OrigDataStartFrame\tOrigNumFrames",
+              f"30\t30\t{kp.n_frames}\t{len(names)}\tm\t30\t0\t{kp.n_frames}",
+              "Frame#\tTime\t" + "\t\t\t".join(names) + "\t\t",
+              "\t\t" + "\t".join(f"X{i + 1}\tY{i + 1}\tZ{i + 1}" for i in range(len(names)))]
+    rows = [f"{i}\t{i / 30:.6f}\t" + "\t".join(f"{x:.3f}\t{y:.3f}\t0" for x, y in kp.xy[i])
+            for i in range(kp.n_frames)]
+    path.write_text("\n".join(header + rows) + "\n")
+    res = subprocess.run([sys.executable, "-m", "stridelab", "analyze", str(path), "--out",
+                          str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    said = " ".join(res.stdout.split())
+    assert "walking, not running" in said and "slow motion" not in said
+    assert "Traceback" not in res.stderr
+
+
+def _sports2d_names(names):
+    from stridelab.pose.sports2d import TRC_NAMES
+
+    return [TRC_NAMES[n][0] for n in names]
