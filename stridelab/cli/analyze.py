@@ -194,6 +194,7 @@ def _analyze_clip_with(pool, path, out, view, height, capture_fps, model, video,
                                   "fps": pose.keypoints.fps,
                                   "frames_with_person": round(
                                       pose.keypoints.frames_with_person, 3),
+                                  "runner": pose.track,
                                   "cleaning": {k: v for k, v in pose.cleaning.items()
                                                if k != "long_gaps"}}
         paths = write_results(out, result.strides, result.summary, result.angles)

@@ -35,6 +35,7 @@ class PoseResult:
     scene: Scene
     video: VideoInfo | None
     cleaning: dict
+    track: dict
 
 
 def is_video(path: Path) -> bool:
@@ -113,7 +114,10 @@ def pose_recording(
         rec.warnings.append("the runner is seen from the front: left and right follow the "
                             "pose model's labels; a rear view is what the measures expect")
     return PoseResult(recording=rec, keypoints=clean, scene=scene, video=info,
-                      cleaning=cleaner.report_)
+                      cleaning=cleaner.report_,
+                      track={"kept_frames": int(track.kept_.sum()),
+                             "switches_s": track.switches_s_,
+                             "still_s": [list(span) for span in track.still_s_]})
 
 
 def check_timing(summary: dict, kp: Keypoints, info: VideoInfo | None) -> None:
