@@ -22,3 +22,32 @@ def _shared_file(relative: str) -> Path:
 def shared_file():
     """Return a function giving the path of a shared recording, or skipping with the reason."""
     return _shared_file
+
+
+def _write_clip(path: Path, frames, fps: float = 30, rotation: float | None = None,
+                **options: str) -> Path:
+    """Encode RGB ``frames`` as an H.264 MP4 (``options``: libx264 settings such as ``g``;
+    ``rotation``: a display matrix turning the picture that many degrees counter-clockwise)."""
+    import av
+    import numpy as np
+
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"crf": "20", "preset": "ultrafast", **options}
+        if rotation is not None:
+            stream.set_display_rotation(rotation)
+        for img in frames:
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+@pytest.fixture(scope="session")
+def write_clip():
+    """Return a function that encodes RGB frames as an MP4 clip (see ``_write_clip``)."""
+    return _write_clip

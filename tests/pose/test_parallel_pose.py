@@ -63,26 +63,19 @@ def test_short_clip_is_one_chunk():
     assert len(estimate.plan_chunks(np.arange(100), np.array([0]))) == 1
 
 
-def _write_clip(path: Path, n: int = 60, size=(320, 240), gop: int = 10, fps: int = 30):
-    import av
-
+def _gop10_clip(path: Path, write_clip, n: int = 60) -> Path:
+    """A 320x240 clip with a key frame every 10 frames, each frame a different grey."""
     rng = np.random.default_rng(1)
-    with av.open(str(path), mode="w") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
-        stream.options = {"g": str(gop), "keyint_min": str(gop), "preset": "ultrafast"}
-        for i in range(n):
-            img = np.full((size[1], size[0], 3), (4 * i) % 256, np.uint8)
-            img[:, : size[0] // 2, 1] = rng.integers(0, 255)
-            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    frames = []
+    for i in range(n):
+        img = np.full((240, 320, 3), (4 * i) % 256, np.uint8)
+        img[:, :160, 1] = rng.integers(0, 255)
+        frames.append(img)
+    return write_clip(path, frames, g="10", keyint_min="10")
 
 
-def test_frames_between_two_timestamps(tmp_path):
-    clip = tmp_path / "gop10.mp4"
-    _write_clip(clip)
+def test_frames_between_two_timestamps(tmp_path, write_clip):
+    clip = _gop10_clip(tmp_path / "gop10.mp4", write_clip)
     index = index_frames(clip)
     assert len(index.pts) == 60 and len(index.keyframe_pts) >= 6
     got = [pts for pts, _ in iter_frames_between(clip, first_pts=int(index.pts[23]),
@@ -118,29 +111,21 @@ def test_pose_error_in_a_worker_names_the_file(tmp_path):
     assert err.value.path == missing and "does not exist" in str(err.value)
 
 
-def _cut(src: Path, dst: Path, n: int) -> None:
+def _cut(src: Path, dst: Path, n: int, write_clip) -> None:
     """The first ``n`` frames of ``src`` re-encoded with a key frame every 30."""
+    from itertools import islice
+
     import av
 
-    with av.open(str(src)) as inp, av.open(str(dst), mode="w") as out:
-        vs = inp.streams.video[0]
-        stream = out.add_stream("libx264", rate=int(round(float(vs.average_rate))))
-        stream.width, stream.height = vs.codec_context.width, vs.codec_context.height
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"g": "30", "crf": "18", "preset": "ultrafast"}
-        for i, frame in enumerate(inp.decode(vs)):
-            if i >= n:
-                break
-            img = frame.to_ndarray(format="rgb24")
-            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
+    with av.open(str(src)) as inp:
+        frames = [f.to_ndarray(format="rgb24") for f in islice(inp.decode(video=0), n)]
+    write_clip(dst, frames, fps=60, g="30", crf="18")
 
 
-def test_same_keypoints_with_one_process_or_two(shared_file, tmp_path, monkeypatch):
+def test_same_keypoints_with_one_process_or_two(shared_file, tmp_path, monkeypatch,
+                                                write_clip):
     clip = tmp_path / "cut.mp4"
-    _cut(shared_file("video/treadmill_side_60fps.mp4"), clip, 120)
+    _cut(shared_file("video/treadmill_side_60fps.mp4"), clip, 120, write_clip)
     monkeypatch.setattr(estimate, "CHUNK_FRAMES", 60)
     index = index_frames(clip)
     assert len(estimate.plan_chunks(index.pts, index.keyframe_pts)) == 2
@@ -156,13 +141,13 @@ def test_same_keypoints_with_one_process_or_two(shared_file, tmp_path, monkeypat
     assert done[-1] == (120, 120)
 
 
-def test_annotated_video_in_runs_is_whole(shared_file, tmp_path, monkeypatch):
+def test_annotated_video_in_runs_is_whole(shared_file, tmp_path, monkeypatch, write_clip):
     import av
 
     from stridelab.report.video import write_annotated_video
 
     clip = tmp_path / "cut.mp4"
-    _cut(shared_file("video/treadmill_side_60fps.mp4"), clip, 90)
+    _cut(shared_file("video/treadmill_side_60fps.mp4"), clip, 90, write_clip)
     monkeypatch.setattr(estimate, "CHUNK_FRAMES", 45)
     kp = estimate.estimate_keypoints(clip, pool=WorkerPool(1))
     strides = pd.DataFrame({"side": ["L"], "ic_s": [0.2], "next_ic_s": [1.0],

@@ -10,25 +10,6 @@ from stridelab.pose.estimate import estimate_keypoints
 from stridelab.pose.video import iter_frames, probe_video
 
 
-def _write(path, frames, rotation=None, legacy_tag=None, fps=30):
-    import av
-
-    with av.open(str(path), mode="w") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.height, stream.width = frames[0].shape[:2]
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": "18", "preset": "ultrafast"}
-        if rotation is not None:
-            stream.set_display_rotation(rotation)  # degrees counter-clockwise (FFmpeg)
-        if legacy_tag is not None:
-            stream.metadata["rotate"] = str(legacy_tag)
-        for img in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-
-
 def _marked_frame():
     img = np.zeros((240, 320, 3), np.uint8)
     img[:40, :80] = 255  # a white block top left of the stored picture
@@ -38,9 +19,9 @@ def _marked_frame():
 @pytest.mark.parametrize("ccw, clockwise, corner", [
     (90, 270, "bottom-left"), (-90, 90, "top-right"), (180, 180, "bottom-right"),
     (None, 0, "top-left")])
-def test_display_matrix_rotation_is_applied(tmp_path, ccw, clockwise, corner):
+def test_display_matrix_rotation_is_applied(tmp_path, write_clip, ccw, clockwise, corner):
     clip = tmp_path / "turned.mp4"
-    _write(clip, [_marked_frame()] * 4, rotation=ccw)
+    write_clip(clip, [_marked_frame()] * 4, rotation=ccw)
     info = probe_video(clip)
     assert info.rotation == clockwise
     frame = next(iter(iter_frames(clip)))
@@ -52,7 +33,7 @@ def test_display_matrix_rotation_is_applied(tmp_path, ccw, clockwise, corner):
     assert f"{vertical}-{horizontal}" == corner
 
 
-def test_portrait_phone_clip_stored_sideways(shared_file, tmp_path):
+def test_portrait_phone_clip_stored_sideways(shared_file, tmp_path, write_clip):
     import av
 
     src = shared_file("video/treadmill_side_60fps.mp4")
@@ -64,9 +45,9 @@ def test_portrait_phone_clip_stored_sideways(shared_file, tmp_path):
             upright.append(frame.to_ndarray(format="rgb24"))
     # as a phone stores a portrait clip: the picture turned a quarter clockwise, and a
     # display matrix asking the player to turn it back
-    _write(tmp_path / "upright.mp4", upright, fps=60)
-    _write(tmp_path / "sideways.mp4", [np.ascontiguousarray(np.rot90(f, k=-1)) for f in upright],
-           rotation=90, fps=60)
+    write_clip(tmp_path / "upright.mp4", upright, fps=60, crf="18")
+    write_clip(tmp_path / "sideways.mp4", [np.rot90(f, k=-1) for f in upright], fps=60,
+               rotation=90, crf="18")
     info = probe_video(tmp_path / "sideways.mp4")
     assert (info.width, info.height) == (1080, 1920)
     a = estimate_keypoints(tmp_path / "upright.mp4", pool=WorkerPool(1))

@@ -31,29 +31,13 @@ def small_frames(shared_file):
     return frames
 
 
-def _write(path, frames, fps=60):
-    import av
-
-    with av.open(str(path), mode="w") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.height, stream.width = frames[0].shape[:2]
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": "20", "preset": "ultrafast", "g": "60"}
-        for img in frames:
-            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="rgb24")
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-
-
-def test_two_runners_in_view_are_never_mixed(small_frames, tmp_path):
+def test_two_runners_in_view_are_never_mixed(small_frames, tmp_path, write_clip):
     # the same runner twice, the second mirrored and a third of a stride later
     n = len(small_frames)
     frames = [np.concatenate([small_frames[i], small_frames[(i + 15) % n][:, ::-1]], axis=1)
               for i in range(n)]
     clip = tmp_path / "two.mp4"
-    _write(clip, frames)
+    write_clip(clip, frames, fps=60, g="60")
     with WorkerPool(2) as pool:
         pose = pose_recording(clip, height_m=1.78, pool=pool)
     kp = pose.keypoints
@@ -64,11 +48,11 @@ def test_two_runners_in_view_are_never_mixed(small_frames, tmp_path):
     assert (hips < HALF[0]).all() or (hips >= HALF[0]).all()
 
 
-def test_runner_who_leaves_the_frame(small_frames, tmp_path):
+def test_runner_who_leaves_the_frame(small_frames, tmp_path, write_clip):
     still = np.median(np.stack(small_frames[::25]), axis=0).astype(np.uint8)  # no runner
     leave = 200
     clip = tmp_path / "leaves.mp4"
-    _write(clip, small_frames[:leave] + [still] * (FRAMES - leave))
+    write_clip(clip, small_frames[:leave] + [still] * (FRAMES - leave), fps=60, g="60")
     out = tmp_path / "out"
     res = subprocess.run([sys.executable, "-m", "stridelab", "analyze", str(clip), "--out",
                           str(out), "--no-video", "--no-report", "--height", "1.78"],

@@ -70,24 +70,10 @@ def test_events_near_the_labels(treadmill_results):
     assert np.mean(np.abs(errors)) <= 3.5
 
 
-def _write_clip(path, frames, fps=30):
-    import av
-
-    with av.open(str(path), mode="w") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = frames[0].shape[1], frames[0].shape[0], \
-            "yuv420p"
-        for img in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-
-
-def test_clip_without_a_person_is_refused(tmp_path):
+def test_clip_without_a_person_is_refused(tmp_path, write_clip):
     clip = tmp_path / "empty.mp4"
     rng = np.random.default_rng(0)
-    _write_clip(clip, [np.full((240, 320, 3), 90, np.uint8)
+    write_clip(clip, [np.full((240, 320, 3), 90, np.uint8)
                        + rng.integers(0, 5, (240, 320, 3), dtype=np.uint8) for _ in range(20)])
     res = run_cli("analyze", clip, "--out", tmp_path / "out")
     assert res.returncode == 2
