@@ -12,7 +12,6 @@ frame), and frames are dropped as soon as they are processed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import numpy as np
 from stridelab.errors import InputFileError
 from stridelab.parallel import (
     MAX_SLOTS,
+    ProgressCallback,
     WorkerPool,
     available_cores,
     in_worker,
@@ -29,9 +29,6 @@ from stridelab.parallel import (
 from stridelab.pose.backends import PoseBackend, make_backend
 from stridelab.pose.keypoints import KEYPOINT_NAMES, Keypoints
 from stridelab.pose.video import VideoInfo, index_frames, iter_frames_between, probe_video
-
-ProgressCallback = Callable[[int, int], None]
-"""Called as ``progress(frames_done, frames_total)``."""
 
 CHUNK_FRAMES = 200
 """Frames per chunk (about 4 s of inference on one core; a worker takes ~0.8 s to start)."""

@@ -238,21 +238,6 @@ def index_frames(path: str | Path) -> FrameIndex:
                       keyframe_pts=np.unique(np.asarray(keys, dtype=np.int64)))
 
 
-def iter_frames(path: str | Path, prefetch: int = 8) -> Iterator[np.ndarray]:
-    """Yield the clip's frames as RGB ``(height, width, 3)`` uint8 arrays, in order.
-
-    A background thread decodes up to ``prefetch`` frames ahead (FFmpeg releases the GIL), so
-    decoding runs while the caller processes the previous frame.
-
-    Raises
-    ------
-    InputFileError
-        When the stream cannot be decoded (corrupt data, unsupported codec).
-    """
-    for _, img in iter_frames_between(path, prefetch=prefetch):
-        yield img
-
-
 def iter_frames_between(
     path: str | Path,
     first_pts: int | None = None,

@@ -7,7 +7,7 @@ import pytest
 
 from stridelab.parallel import WorkerPool
 from stridelab.pose.estimate import estimate_keypoints
-from stridelab.pose.video import iter_frames, probe_video
+from stridelab.pose.video import iter_frames_between, probe_video
 
 
 def _marked_frame():
@@ -24,7 +24,7 @@ def test_display_matrix_rotation_is_applied(tmp_path, write_clip, ccw, clockwise
     write_clip(clip, [_marked_frame()] * 4, rotation=ccw)
     info = probe_video(clip)
     assert info.rotation == clockwise
-    frame = next(iter(iter_frames(clip)))
+    _, frame = next(iter_frames_between(clip))
     assert frame.shape[:2] == (info.height, info.width)
     assert (info.width, info.height) == ((240, 320) if clockwise in (90, 270) else (320, 240))
     ys, xs = np.nonzero(frame[:, :, 0] > 128)
