@@ -1,6 +1,16 @@
-"""``python -m stridelab`` runs the command line."""
+"""``python -m stridelab`` and the ``stridelab`` command.
 
-from stridelab.cli.main import run
+The command line is imported only when it runs: worker processes (spawn) import the main
+module again, and they need MediaPipe, not Typer and Rich.
+"""
 
-if __name__ == "__main__":  # pose processes (spawn) import this module as __mp_main__
+
+def main() -> None:
+    """Run the ``stridelab`` command."""
+    from stridelab.cli.main import run
+
     run()
+
+
+if __name__ == "__main__":
+    main()

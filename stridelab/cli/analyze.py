@@ -52,7 +52,7 @@ def analyze(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar."),
 ) -> None:
     """Split every stride into its phases; cadence, contact, flight, symmetry and form measures."""
-    from stridelab.gait.analysis import EVENT_SOURCES
+    from stridelab.gait import EVENT_SOURCES
 
     if events not in EVENT_SOURCES:
         raise typer.BadParameter(f"must be one of {', '.join(EVENT_SOURCES)}",
@@ -60,7 +60,7 @@ def analyze(
     if not path.exists():
         raise InputFileError(path, "no such file or folder")
     console = Console(quiet=quiet, highlight=False)
-    from stridelab.pose.pipeline import is_video
+    from stridelab.pose.video import is_video
 
     if is_video(path) or path.is_dir() or _is_keypoint_trc(path):
         result, paths = _analyze_clip(path, out, view, height, capture_fps, model,
@@ -146,7 +146,7 @@ def _analyze_clip(path, out, view, height, capture_fps, model, workers, video, r
     The report is written while the annotated video renders in the worker processes.
     """
     from stridelab.parallel import WorkerPool
-    from stridelab.pose.pipeline import is_video
+    from stridelab.pose.video import is_video
 
     pool_size = 1
     if is_video(path):
@@ -163,6 +163,32 @@ def _analyze_clip(path, out, view, height, capture_fps, model, workers, video, r
 
 def _analyze_clip_with(pool, path, out, view, height, capture_fps, model, video, report,
                        console, quiet):
+    """Pose and analysis with the frame cache for the video, removed at the end."""
+    import shutil
+    import tempfile
+
+    from stridelab.pose.video import is_video
+
+    cache = None
+    if video and is_video(path):  # the pose processes keep the frames the video is drawn on
+        from stridelab.pose.frame_cache import FrameCache
+        from stridelab.pose.video import probe_video
+        from stridelab.report.video import output_size
+
+        info = probe_video(path)
+        Path(out).mkdir(parents=True, exist_ok=True)
+        cache_dir = Path(tempfile.mkdtemp(dir=out, prefix=".frames-"))
+        cache = FrameCache(cache_dir / "frames.yuv", output_size(info.width, info.height))
+    try:
+        return _pose_and_analysis(pool, path, out, view, height, capture_fps, model, video,
+                                  report, console, quiet, cache)
+    finally:
+        if cache is not None:
+            shutil.rmtree(cache.path.parent, ignore_errors=True)
+
+
+def _pose_and_analysis(pool, path, out, view, height, capture_fps, model, video, report,
+                       console, quiet, cache):
     from stridelab.gait.analysis import analyze_recording
     from stridelab.pose.pipeline import check_timing, pose_recording
     from stridelab.report.files import write_results
@@ -178,7 +204,8 @@ def _analyze_clip_with(pool, path, out, view, height, capture_fps, model, video,
             progress.update(task, completed=done, total=total, rate=rate)
 
         pose = pose_recording(path, height_m=height, view=view, capture_fps=capture_fps,
-                              model=model, progress=frames_done, pool=pool)
+                              model=model, progress=frames_done, pool=pool,
+                              frame_cache=cache)
         progress.update(current["task"], description="events, phases and measures", rate="")
         if not (video and pose.video is not None):
             pool.close(wait=False)  # the workers exit while the analysis runs
@@ -206,7 +233,8 @@ def _analyze_clip_with(pool, path, out, view, height, capture_fps, model, video,
             current["task"] = progress.add_task("annotated video", total=None, rate="")
             pending = start_annotated_video(path, pose.keypoints, result.strides,
                                             result.contacts, Path(out) / "annotated.mp4",
-                                            progress=frames_done, pool=pool)
+                                            progress=frames_done, pool=pool,
+                                            frame_cache=cache)
         try:
             paths.update(_findings_and_report(out, result, report))
         finally:

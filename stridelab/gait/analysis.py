@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from stridelab.errors import InputFileError
+from stridelab.gait import EVENT_SOURCES
 from stridelab.gait.activity import classify_activity
 from stridelab.gait.forceplate import ForcePlateEventDetection
 from stridelab.gait.keypoint_events import KeypointEventDetection
@@ -21,8 +22,6 @@ from stridelab.gait.summary import summarise
 from stridelab.io.recording import Recording
 from stridelab.kinematics.measures import REAR_ONLY, SIDE_ONLY, stance_measures, summarise_measures
 from stridelab.thresholds import threshold
-
-EVENT_SOURCES = ("auto", "forceplate", "kinematic")
 
 
 @dataclass

@@ -27,6 +27,7 @@ from stridelab.parallel import (
     report_progress,
 )
 from stridelab.pose.backends import PoseBackend, make_backend
+from stridelab.pose.frame_cache import FrameCache
 from stridelab.pose.keypoints import KEYPOINT_NAMES, Keypoints
 from stridelab.pose.video import VideoInfo, index_frames, iter_frames_between, probe_video
 
@@ -150,29 +151,37 @@ def plan_chunks(pts: np.ndarray, keyframe_pts: np.ndarray | None = None,
 
 @dataclass
 class ChunkResult:
-    """Keypoints of one chunk: timestamps, points, confidences, frame size, backend name."""
+    """Keypoints of one chunk.
+
+    Timestamps, points, confidences, frame size, backend name, and the indices of the frames
+    written to the frame cache.
+    """
 
     pts: np.ndarray
     xy: np.ndarray
     conf: np.ndarray
     size: tuple[int, int] | None
     source: str
+    cached: np.ndarray
 
 
 _backends: dict[tuple[str, str], PoseBackend] = {}
 """Backends kept by a process from chunk to chunk (reset in between)."""
 
 
-def _estimate_chunk(path: Path, backend_name: str, model: str, chunk: Chunk, slot: int = 0
-                    ) -> ChunkResult:
-    """Keypoints of one chunk, tracking from scratch (a worker task)."""
+def _estimate_chunk(path: Path, backend_name: str, model: str, chunk: Chunk,
+                    cache: FrameCache | None = None, slot: int = 0) -> ChunkResult:
+    """Keypoints of one chunk, tracking from scratch (a worker task).
+
+    Its frames go to ``cache`` too when one is given.
+    """
     key = (backend_name, model)
     backend = _backends.get(key)
     if backend is None:
         backend = _backends[key] = make_backend(backend_name, model)
     else:
         backend.reset()
-    return _run_backend(path, backend, chunk, slot)
+    return _run_backend(path, backend, chunk, cache, slot)
 
 
 def _close_backends() -> None:
@@ -180,7 +189,8 @@ def _close_backends() -> None:
         _backends.popitem()[1].close()
 
 
-def _run_backend(path: Path, backend: PoseBackend, chunk: Chunk, slot: int) -> ChunkResult:
+def _run_backend(path: Path, backend: PoseBackend, chunk: Chunk,
+                 cache: FrameCache | None = None, slot: int = 0) -> ChunkResult:
     n_points = len(KEYPOINT_NAMES)
     missing_xy = np.full((n_points, 2), np.nan)
     missing_conf = np.zeros(n_points)
@@ -189,9 +199,19 @@ def _run_backend(path: Path, backend: PoseBackend, chunk: Chunk, slot: int) -> C
     conf_rows: list[np.ndarray] = []
     size = None
     first = chunk.first_pts
+    cached: list[int] = []
+
+    def keep(pts: int, planes: np.ndarray) -> None:  # in the decoding thread
+        if first is None or pts >= first:
+            index = cache.write(pts, planes)
+            if index is not None:
+                cached.append(index)
+
     frames = iter_frames_between(path, first_pts=chunk.warm_pts, stop_pts=chunk.stop_pts,
                                  prefetch=PREFETCH_FRAMES,
-                                 decoder_threads=1 if in_worker() else 0)
+                                 decoder_threads=1 if in_worker() else 0,
+                                 tap=keep if cache is not None else None,
+                                 tap_size=cache.size if cache is not None else None)
     for pts, rgb in frames:
         size = (rgb.shape[1], rgb.shape[0])
         found = backend.process(rgb)
@@ -203,9 +223,10 @@ def _run_backend(path: Path, backend: PoseBackend, chunk: Chunk, slot: int) -> C
         report_progress(slot, len(pts_rows))
     if not pts_rows:
         return ChunkResult(np.zeros(0, np.int64), np.zeros((0, n_points, 2)),
-                           np.zeros((0, n_points)), size, backend.name)
+                           np.zeros((0, n_points)), size, backend.name,
+                           np.asarray(cached, np.int64))
     return ChunkResult(np.asarray(pts_rows), np.stack(xy_rows), np.stack(conf_rows), size,
-                       backend.name)
+                       backend.name, np.asarray(cached, np.int64))
 
 
 def estimate_keypoints(
@@ -216,6 +237,7 @@ def estimate_keypoints(
     info: VideoInfo | None = None,
     model: str = "full",
     pool: WorkerPool | None = None,
+    frame_cache: FrameCache | None = None,
 ) -> Keypoints:
     """Keypoints of the runner in every frame of a clip.
 
@@ -237,6 +259,10 @@ def estimate_keypoints(
         Model variant, for a backend given by name.
     pool
         Worker processes, one chunk each; ``None``: a pool of :func:`default_workers`.
+    frame_cache
+        Where to keep every frame at another size on the way (for the annotated video);
+        its ``complete`` says afterwards whether all of them are there. Left unused when the
+        clip is too long for it.
 
     Raises
     ------
@@ -245,14 +271,16 @@ def estimate_keypoints(
     """
     path = Path(path)
     info = info or probe_video(path)
+    index = index_frames(path)
+    cache = frame_cache if frame_cache is not None and frame_cache.allocate(index.pts) else None
     if isinstance(backend, str):
-        index = index_frames(path)
         total = max(len(index.pts), 1)
         own_pool = pool is None
         pool = pool or WorkerPool(default_workers(total))
         try:
             chunks = plan_chunks(index.pts, index.keyframe_pts)
-            parts = pool.submit(_estimate_chunk, [(path, backend, model, c) for c in chunks],
+            parts = pool.submit(_estimate_chunk,
+                                [(path, backend, model, c, cache) for c in chunks],
                                 total, progress).results()
         finally:
             if pool.workers == 1:
@@ -260,8 +288,9 @@ def estimate_keypoints(
             if own_pool:
                 pool.close()
     else:
-        total = max(info.n_frames, 1)
-        parts = WorkerPool(1).submit(_run_backend, [(path, backend, Chunk(None, None, None))],
+        total = max(len(index.pts), 1)
+        parts = WorkerPool(1).submit(_run_backend,
+                                     [(path, backend, Chunk(None, None, None), cache)],
                                      total, progress).results()
     pts = np.concatenate([p.pts for p in parts])
     if len(pts) == 0:
@@ -271,6 +300,9 @@ def estimate_keypoints(
     order = np.argsort(pts, kind="stable")
     keep = order[np.r_[True, np.diff(pts[order]) > 0]]  # in case chunks overlap
     xy, conf = xy[keep], conf[keep]
+    if cache is not None:  # every frame handed on was written, and in the same order
+        written = np.unique(np.concatenate([p.cached for p in parts]))
+        cache.complete = bool(np.array_equal(cache.pts[written], pts[keep]))
     size = next((p.size for p in parts if p.size is not None), (info.width, info.height))
     seen = np.isfinite(xy[:, :, 0]).any(axis=1)
     if not seen.any():

@@ -16,14 +16,13 @@ from stridelab.io.recording import Recording
 from stridelab.parallel import WorkerPool
 from stridelab.pose.clean import KeypointCleaner
 from stridelab.pose.estimate import ProgressCallback, estimate_keypoints
+from stridelab.pose.frame_cache import FrameCache
 from stridelab.pose.keypoints import Keypoints
 from stridelab.pose.recording import keypoints_to_recording
 from stridelab.pose.scene import Scene, describe_scene
 from stridelab.pose.track import RunnerTrack
-from stridelab.pose.video import VideoInfo, probe_video
+from stridelab.pose.video import VideoInfo, is_video, probe_video
 from stridelab.thresholds import threshold
-
-VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp"}
 
 
 @dataclass
@@ -36,11 +35,6 @@ class PoseResult:
     video: VideoInfo | None
     cleaning: dict
     track: dict
-
-
-def is_video(path: Path) -> bool:
-    """Whether ``path`` looks like a video file (by its suffix)."""
-    return path.suffix.lower() in VIDEO_SUFFIXES
 
 
 def check_quality(kp: Keypoints) -> list[str]:
@@ -70,6 +64,7 @@ def pose_recording(
     model: str = "full",
     progress: ProgressCallback | None = None,
     pool: WorkerPool | None = None,
+    frame_cache: FrameCache | None = None,
 ) -> PoseResult:
     """Keypoints from a clip (or a keypoint folder/file) as a recording in the engine frame.
 
@@ -90,12 +85,14 @@ def pose_recording(
     pool
         Worker processes for the pose model (``None``: one per core, see
         :func:`stridelab.pose.estimate.default_workers`).
+    frame_cache
+        Where the pose processes also keep every frame at the annotated video's size.
     """
     info = None
     if is_video(path):
         info = probe_video(path)
         kp = estimate_keypoints(path, "mediapipe", capture_fps=capture_fps, progress=progress,
-                                info=info, model=model, pool=pool)
+                                info=info, model=model, pool=pool, frame_cache=frame_cache)
     else:
         from stridelab.pose.read import read_keypoints
 

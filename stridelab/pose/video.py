@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,13 @@ CAPTURE_RATE_TAGS = (
     "capture_fps",
 )
 """Container tags in which phones record the real capture rate of slow-motion clips."""
+
+VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp"}
+
+
+def is_video(path: Path) -> bool:
+    """Whether ``path`` looks like a video file (by its suffix)."""
+    return Path(path).suffix.lower() in VIDEO_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -157,14 +164,38 @@ def _rotation(container, stream) -> int:
     return int(round(-counter_clockwise / 90.0)) * 90 % 360
 
 
+def frame_to_i420(frame, size: tuple[int, int] | None = None) -> np.ndarray:
+    """A decoded PyAV frame as 8-bit 4:2:0 planes ``(h * 3/2, w)`` (Y, then U, then V).
+
+    Scaled to ``size`` ``(w, h)`` (even numbers). 8-bit 4:2:0 frames in video range (what
+    phones record) are scaled plane by plane with OpenCV, without converting; others go through
+    FFmpeg's converter.
+    """
+    import cv2
+
+    w, h = frame.width, frame.height
+    sw, sh = size if size is not None else (w, h)
+    direct = (frame.format.name == "yuv420p" and w % 2 == 0 and h % 2 == 0
+              and getattr(frame, "color_range", 0) != 2)  # 2: full ("JPEG") range
+    if not direct:
+        return frame.reformat(width=sw, height=sh, format="yuv420p").to_ndarray()
+    planes = frame.to_ndarray(format="yuv420p")
+    if (w, h) == (sw, sh):
+        return planes
+    y = cv2.resize(planes[:h], (sw, sh), interpolation=cv2.INTER_AREA)
+    chroma = planes[h:].reshape(2, h // 2, w // 2)
+    u, v = (cv2.resize(c, (sw // 2, sh // 2), interpolation=cv2.INTER_AREA) for c in chroma)
+    return np.concatenate([y.ravel(), u.ravel(), v.ravel()]).reshape(sh * 3 // 2, sw)
+
+
 def frame_to_rgb(frame, size: tuple[int, int] | None = None) -> np.ndarray:
     """A decoded PyAV frame as an RGB ``(h, w, 3)`` uint8 array, scaled to ``size`` ``(w, h)``.
 
     When scaling 8-bit 4:2:0 frames in video range (what phones record), the small planes are
-    scaled first and converted by OpenCV: five times faster than converting, then scaling.
-    Frames kept at full size go through FFmpeg's converter: OpenCV's differs by one or two grey
-    levels, and BlazePose's keypoints move with such differences (on the shared treadmill clip
-    enough to change which stretch the left/right swap fix relabels).
+    scaled first and converted by OpenCV (:func:`frame_to_i420`): five times faster than
+    converting, then scaling. Frames kept at full size go through FFmpeg's converter: OpenCV's
+    differs by one or two grey levels, and BlazePose's keypoints move with such differences (on
+    the shared treadmill clip enough to change which stretch the left/right swap fix relabels).
     """
     import cv2
 
@@ -176,15 +207,23 @@ def frame_to_rgb(frame, size: tuple[int, int] | None = None) -> np.ndarray:
         if size is not None and (w, h) != tuple(size):
             img = cv2.resize(img, tuple(size), interpolation=cv2.INTER_AREA)
         return img
-    planes = frame.to_ndarray(format="yuv420p")  # (h * 3/2, w): Y, then U and V
-    if size is not None and (w, h) != tuple(size):
-        sw, sh = size
-        y = cv2.resize(planes[:h], (sw, sh), interpolation=cv2.INTER_AREA)
-        chroma = planes[h:].reshape(2, h // 2, w // 2)
-        u, v = (cv2.resize(c, (sw // 2, sh // 2), interpolation=cv2.INTER_AREA)
-                for c in chroma)
-        planes = np.concatenate([y, u.reshape(-1, sw), v.reshape(-1, sw)])
-    return cv2.cvtColor(planes, cv2.COLOR_YUV2RGB_I420)
+    return cv2.cvtColor(frame_to_i420(frame, size), cv2.COLOR_YUV2RGB_I420)
+
+
+def rotate_i420(planes: np.ndarray, degrees: int) -> np.ndarray:
+    """Turn 4:2:0 planes ``(h * 3/2, w)`` clockwise by ``degrees`` (as a player shows them)."""
+    k = {0: 0, 90: -1, 180: 2, 270: 1}.get(degrees % 360, 0)
+    if not k:
+        return planes
+    w = planes.shape[1]
+    h = planes.shape[0] * 2 // 3
+    flat = planes.ravel()
+    y = flat[: w * h].reshape(h, w)
+    u, v = (flat[w * h + i * (w * h // 4): w * h + (i + 1) * (w * h // 4)]
+            .reshape(h // 2, w // 2) for i in (0, 1))
+    turned = [np.rot90(p, k) for p in (y, u, v)]
+    out_w = turned[0].shape[1]
+    return np.concatenate([p.ravel() for p in turned]).reshape(-1, out_w)
 
 
 def _rotate(img: np.ndarray, degrees: int) -> np.ndarray:
@@ -245,6 +284,8 @@ def iter_frames_between(
     prefetch: int = 8,
     decoder_threads: int = 0,
     size: tuple[int, int] | None = None,
+    tap: Callable[[int, np.ndarray], None] | None = None,
+    tap_size: tuple[int, int] | None = None,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """Yield ``(pts, rgb)`` for the frames with ``first_pts <= pts < stop_pts``, in order.
 
@@ -266,6 +307,12 @@ def iter_frames_between(
     size
         ``(width, height)`` of the frames handed on (as displayed, even numbers); default:
         the clip's own.
+    tap
+        Called as ``tap(pts, planes)`` in the decoding thread with each frame of the range as
+        4:2:0 planes (:func:`frame_to_i420`, turned upright) of ``tap_size``: a second copy
+        at another size without decoding again (the annotated video's frame cache).
+    tap_size
+        ``(width, height)`` of the tapped frames, as displayed (even numbers).
 
     Raises
     ------
@@ -276,9 +323,13 @@ def iter_frames_between(
 
     path = Path(path)
     info = probe_video(path)
-    coded_size = None
-    if size is not None:  # scaled before the rotation: in the stored orientation
-        coded_size = (size[1], size[0]) if info.rotation in (90, 270) else tuple(size)
+    def coded(shown: tuple[int, int] | None) -> tuple[int, int] | None:
+        # frames are scaled before the rotation: in the stored orientation
+        if shown is None:
+            return None
+        return (shown[1], shown[0]) if info.rotation in (90, 270) else tuple(shown)
+
+    coded_size, coded_tap_size = coded(size), coded(tap_size)
     frames: queue.Queue = queue.Queue(maxsize=prefetch)
     done = object()
     stop = threading.Event()
@@ -314,6 +365,8 @@ def iter_frames_between(
                 continue
             if stop_pts is not None and pts >= stop_pts:
                 break
+            if tap is not None:
+                tap(int(pts), rotate_i420(frame_to_i420(frame, coded_tap_size), info.rotation))
             img = _rotate(frame_to_rgb(frame, coded_size), info.rotation)
             if not put((int(pts), img)):
                 break
@@ -337,6 +390,8 @@ def iter_frames_between(
         except (av.error.FFmpegError, ValueError) as exc:
             put(InputFileError(path, f"cannot be decoded ({exc.__class__.__name__})"))
         except InputFileError as exc:
+            put(exc)
+        except Exception as exc:  # noqa: BLE001 - re-raised in the reading thread, never lost
             put(exc)
 
     worker = threading.Thread(target=decode, name="stridelab-decode", daemon=True)

@@ -1,10 +1,12 @@
 """The annotated video: skeleton, each foot's current phase, and the events marked.
 
-The clip is decoded again (streamed, never all held), drawn on with OpenCV (shipped with
-MediaPipe) and encoded as H.264 through PyAV, scaled so the long side is at most ``max_side``.
-With a :class:`~stridelab.parallel.WorkerPool`, each worker draws and encodes one run of frames
-to a segment of its own; the segments (each opening on a key frame, same encoder settings) are
-then joined packet by packet, without encoding again.
+The frames come from the pose stage's :class:`~stridelab.pose.frame_cache.FrameCache` when
+it holds them all (already scaled), else the clip is decoded again (streamed, never all held).
+They are drawn on with OpenCV (shipped with MediaPipe) and encoded as H.264 through PyAV,
+scaled so the long side is at most ``max_side``. With a :class:`~stridelab.parallel.WorkerPool`,
+each worker draws and encodes one run of frames to a segment of its own; the segments (each
+opening on a key frame, same encoder settings) are then joined packet by packet, without
+encoding again.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 
 from stridelab.parallel import ProgressCallback, WorkerPool, in_worker, report_progress
 from stridelab.pose.estimate import plan_chunks
+from stridelab.pose.frame_cache import FrameCache
 from stridelab.pose.keypoints import Keypoints
 from stridelab.pose.video import index_frames, iter_frames_between
 
@@ -123,9 +126,30 @@ def _draw(img: np.ndarray, overlay: Overlay, i: int) -> None:
     cv2.putText(img, f"{t:5.2f} s", (10, oh - 15), font, fs, (255, 255, 255), 2, cv2.LINE_AA)
 
 
+def output_size(width: int, height: int, max_side: int = 960) -> tuple[int, int]:
+    """``(width, height)`` of the annotated video.
+
+    The clip's, scaled down so the long side is at most ``max_side``, rounded to even numbers
+    (4:2:0 video).
+    """
+    scale = min(1.0, max_side / max(width, height))
+    return int(round(width * scale / 2)) * 2, int(round(height * scale / 2)) * 2
+
+
+def _cached_frames(cache: FrameCache, first: int, count: int):
+    import cv2
+
+    for i in range(first, first + count):
+        yield i, cv2.cvtColor(cache.read(i), cv2.COLOR_YUV2RGB_I420)
+
+
 def _render_run(src: Path, overlay: Overlay, first_pts: int | None, stop_pts: int | None,
-                size: tuple[int, int], rate: int, out_path: Path, slot: int = 0) -> int:
-    """Draw and encode one run of frames to ``out_path``; returns the frames written."""
+                size: tuple[int, int], rate: int, out_path: Path,
+                cache: FrameCache | None = None, slot: int = 0) -> int:
+    """Draw and encode one run of frames to ``out_path``; returns the frames written.
+
+    The frames are read from ``cache`` when given, else decoded from ``src``.
+    """
     import av
     import cv2
 
@@ -138,8 +162,12 @@ def _render_run(src: Path, overlay: Overlay, first_pts: int | None, stop_pts: in
     stream.options = dict(ENCODER_OPTIONS, **({"threads": "1"} if single else {}))
     n = 0
     try:
-        frames = iter_frames_between(src, first_pts=first_pts, stop_pts=stop_pts, prefetch=3,
-                                     decoder_threads=1 if single else 0, size=size)
+        if cache is not None:
+            frames = _cached_frames(cache, overlay.first_index, len(overlay.xy))
+        else:
+            frames = iter_frames_between(src, first_pts=first_pts, stop_pts=stop_pts,
+                                         prefetch=3, decoder_threads=1 if single else 0,
+                                         size=size)
         for _, img in frames:
             if n >= len(overlay.xy):
                 break
@@ -236,7 +264,8 @@ class PendingVideo:
 def start_annotated_video(src: Path, kp: Keypoints, strides: pd.DataFrame,
                           contacts: pd.DataFrame, out_path: Path, max_side: int = 960,
                           progress: ProgressCallback | None = None,
-                          pool: WorkerPool | None = None) -> PendingVideo:
+                          pool: WorkerPool | None = None,
+                          frame_cache: FrameCache | None = None) -> PendingVideo:
     """Start drawing the analysis over the clip; :meth:`PendingVideo.finish` writes the MP4.
 
     With a pool, each worker draws one run of frames while this process goes on (e.g. with
@@ -258,19 +287,27 @@ def start_annotated_video(src: Path, kp: Keypoints, strides: pd.DataFrame,
         Callback ``(done, total)``.
     pool
         Worker processes, one run of frames each (``None``: all here).
+    frame_cache
+        The clip's frames kept by the pose stage; used when it holds every frame at this
+        video's size (:func:`output_size`), else the clip is decoded again.
     """
     w, h = kp.size
-    scale = min(1.0, max_side / max(w, h))
-    size = (int(round(w * scale / 2)) * 2, int(round(h * scale / 2)) * 2)
+    size = output_size(w, h, max_side)
     events = tuple([(float(r.ic_s), r.side, "IC") for r in contacts.itertuples()]
                    + [(float(r.to_s), r.side, "TO") for r in contacts.itertuples()])
     phases = phase_labels(strides, np.arange(kp.n_frames) / kp.fps)
-    xy = kp.xy * scale
+    xy = kp.xy * np.array([size[0] / w, size[1] / h])
     index = index_frames(src)
     pts = index.pts[: kp.n_frames]
-    # one run per worker, whatever it costs in unused decoding: the workers are there
-    runs = plan_chunks(pts, index.keyframe_pts, count=pool.workers if pool else 1, warmup=0,
-                       skip_cost=SKIP_COST, max_waste=1.0)
+    count = pool.workers if pool else 1
+    cache = frame_cache if (frame_cache is not None and frame_cache.complete
+                            and frame_cache.size == size
+                            and np.array_equal(frame_cache.pts[: len(pts)], pts)) else None
+    if cache is not None:  # no decoding: equal runs, cut anywhere
+        runs = plan_chunks(pts, None, count=count, warmup=0)
+    else:  # one run per worker, whatever it costs in unused decoding: the workers are there
+        runs = plan_chunks(pts, index.keyframe_pts, count=count, warmup=0,
+                           skip_cost=SKIP_COST, max_waste=1.0)
     out_path = Path(out_path)
     tmp = Path(tempfile.mkdtemp(dir=out_path.parent, prefix=".segments-"))
     tasks = []
@@ -280,7 +317,7 @@ def start_annotated_video(src: Path, kp: Keypoints, strides: pd.DataFrame,
         overlay = Overlay(xy=xy[a:b], names=tuple(kp.names), first_index=a, fps=kp.fps,
                           phases=phases[a:b], events=events)
         tasks.append((src, overlay, run.first_pts, run.stop_pts, size, int(round(kp.fps)),
-                      tmp / f"part{k:02d}.mp4"))
+                      tmp / f"part{k:02d}.mp4", cache))
     try:
         batch = (pool or WorkerPool(1)).submit(_render_run, tasks, kp.n_frames, progress)
     except BaseException:
@@ -288,16 +325,17 @@ def start_annotated_video(src: Path, kp: Keypoints, strides: pd.DataFrame,
 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return PendingVideo(batch, [t[-1] for t in tasks], tmp, out_path)
+    return PendingVideo(batch, [t[6] for t in tasks], tmp, out_path)
 
 
 def write_annotated_video(src: Path, kp: Keypoints, strides: pd.DataFrame,
                           contacts: pd.DataFrame, out_path: Path, max_side: int = 960,
                           progress: ProgressCallback | None = None,
-                          pool: WorkerPool | None = None) -> Path:
+                          pool: WorkerPool | None = None,
+                          frame_cache: FrameCache | None = None) -> Path:
     """Draw the analysis over the clip and write it as an MP4.
 
     Parameters are those of :func:`start_annotated_video`.
     """
     return start_annotated_video(src, kp, strides, contacts, out_path, max_side, progress,
-                                 pool).finish()
+                                 pool, frame_cache).finish()

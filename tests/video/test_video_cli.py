@@ -52,6 +52,7 @@ def test_clip_gives_strides_summary_and_annotated_video(treadmill_results):
     assert summary["unavailable"]["pelvic_drop_deg"] == "needs a rear view"
     with av.open(str(out / "annotated.mp4")) as container:
         assert container.streams.video[0].frames == 388
+    assert not list(out.glob(".*"))  # the frame cache and the video's segments are removed
 
 
 def test_events_near_the_labels(treadmill_results):
