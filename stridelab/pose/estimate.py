@@ -41,9 +41,11 @@ MAX_WORKERS = 3
 PREFETCH_FRAMES = 3
 """Frames a pose process decodes ahead of the model."""
 
-SKIP_COST = 0.25
-"""Time to decode a frame that is not used, as a share of a processed frame's (measured with
-two processes on two cores: ~7 of ~27 ms)."""
+SKIP_COST = 0.15
+"""Time to decode a frame that is not used, as a share of a processed frame's (~27 ms). Frames
+no other refers to are dropped unseen (see :func:`stridelab.pose.video.iter_frames_between`):
+on H.264 with B-frames, as x264 writes, ~2 ms a frame (0.08); without B-frames, as many
+phones write, ~5 ms (0.2)."""
 
 MAX_WASTE = 0.2
 """Most extra work (unused decoding, as a share of the clip) that cutting may add."""

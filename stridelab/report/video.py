@@ -36,7 +36,9 @@ COLOURS = {"L": (60, 120, 255), "R": (255, 70, 60), None: (240, 240, 240)}  # RG
 EVENT_MARK_S = 0.15
 """How long an event stays marked after it happens."""
 
-ENCODER_OPTIONS = {"crf": "23", "preset": "superfast"}
+ENCODER_OPTIONS = {"crf": "23", "preset": "ultrafast", "x264-params": "cabac=1:deblock=1"}
+"""x264's fastest preset with its two cheapest savings turned back on: on the shared clip at
+540 x 960, 0.74 s to encode (superfast: 1.23 s), 2.2 MB (1.5 MB) and a PSNR of 43.5 dB (42.0)."""
 
 SKIP_COST = 0.4
 """Decoding a frame before a run's start, as a share of drawing and encoding one (~4 of
