@@ -1,6 +1,7 @@
 """The command line, run as a user runs it (a subprocess of the installed entry point)."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -103,3 +104,22 @@ def test_trc_without_feet_is_refused_clearly(tmp_path):
     assert res.returncode == 2
     assert "nofeet.trc" in res.stderr and "foot" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("code, status", [(None, 0), (0, 0), (2, 2), ("stopped", 1)])
+def test_exit_status_as_python_gives_it(code, status, capsys):
+    from stridelab.__main__ import _exit_code
+
+    assert _exit_code(code) == status
+    assert ("stopped" in capsys.readouterr().err) == isinstance(code, str)
+
+
+def test_output_is_complete_when_piped(tmp_path):
+    # the process ends without Python's teardown: what it printed must still all arrive
+    res = run_cli("example", tmp_path / "sim.trc", "--duration", "4")
+    assert res.returncode == 0 and "sim.trc" in res.stdout.replace("\n", "")
+    slow = subprocess.run([sys.executable, "-m", "stridelab", "example", str(tmp_path / "b.trc"),
+                           "--duration", "4"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "STRIDELAB_SLOW_EXIT": "1"})
+    assert slow.returncode == 0
+    assert len(res.stdout.splitlines()) == len(slow.stdout.splitlines())

@@ -56,8 +56,22 @@ def _attr(text: str) -> str:
             .replace(">", "&gt;"))
 
 
-def _figure(width: float, height: float) -> Figure:
-    return Figure(figsize=(width, height), layout="constrained")
+def _figure(width: float, height: float, margins: dict[str, float] | None = None) -> Figure:
+    """A figure laid out by Matplotlib's constrained layout, or with fixed ``margins``.
+
+    Fixed ``margins`` (``subplots_adjust`` keywords) suit figures whose texts always take the
+    same room, and halve the drawing time.
+    """
+    if margins is None:
+        return Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height))
+    fig.subplots_adjust(**margins)
+    return fig
+
+
+ANGLE_MARGINS = {"left": 0.17, "right": 0.97, "top": 0.84, "bottom": 0.24}
+"""Fixed layout of the joint-angle figures (4.8 x 3.6 in: title and stance/swing labels above,
+tick labels up to four characters left, legend below)."""
 
 
 def _styled(func: Callable[P, R]) -> Callable[P, R]:
@@ -163,7 +177,7 @@ def angle_curve_svgs(angles: pd.DataFrame | None, strides: pd.DataFrame) -> list
         curves = {side: c for side, c in curves.items() if c is not None}
         if not curves:
             continue
-        fig = _figure(4.8, 3.6)
+        fig = _figure(4.8, 3.6, ANGLE_MARGINS)
         ax = fig.add_subplot()
         stances = [c.stance_pct for c in curves.values() if finite(c.stance_pct)]
         if stances:
@@ -186,7 +200,7 @@ def angle_curve_svgs(angles: pd.DataFrame | None, strides: pd.DataFrame) -> list
         ax.set_title(title, pad=16)
         ax.set_xlabel("% of stride")
         ax.set_ylabel("degrees")
-        fig.legend(loc="outside lower center", ncol=2, fontsize=9, frameon=False)
+        fig.legend(loc="lower center", ncol=2, fontsize=9, frameon=False)
         out.append(_svg(fig, f"angle-{name}", f"{title} over the stride, mean and SD per side"))
     return out
 
