@@ -179,13 +179,19 @@ def frame_to_i420(frame, size: tuple[int, int] | None = None) -> np.ndarray:
               and getattr(frame, "color_range", 0) != 2)  # 2: full ("JPEG") range
     if not direct:
         return frame.reformat(width=sw, height=sh, format="yuv420p").to_ndarray()
-    planes = frame.to_ndarray(format="yuv420p")
-    if (w, h) == (sw, sh):
-        return planes
-    y = cv2.resize(planes[:h], (sw, sh), interpolation=cv2.INTER_AREA)
-    chroma = planes[h:].reshape(2, h // 2, w // 2)
-    u, v = (cv2.resize(c, (sw // 2, sh // 2), interpolation=cv2.INTER_AREA) for c in chroma)
-    return np.concatenate([y.ravel(), u.ravel(), v.ravel()]).reshape(sh * 3 // 2, sw)
+    # the planes read in place (PyAV's to_ndarray copies them, at ~3 ms for 1080p)
+    planes = [_plane(frame, 0, w, h), _plane(frame, 1, w // 2, h // 2),
+              _plane(frame, 2, w // 2, h // 2)]
+    if (w, h) != (sw, sh):
+        planes = [cv2.resize(planes[0], (sw, sh), interpolation=cv2.INTER_AREA)] + [
+            cv2.resize(c, (sw // 2, sh // 2), interpolation=cv2.INTER_AREA) for c in planes[1:]]
+    return np.concatenate([p.ravel() for p in planes]).reshape(sh * 3 // 2, sw)
+
+
+def _plane(frame, index: int, width: int, height: int) -> np.ndarray:
+    """One plane of a decoded frame as a ``(height, width)`` view of its buffer (no copy)."""
+    plane = frame.planes[index]
+    return np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[:height, :width]
 
 
 def frame_to_rgb(frame, size: tuple[int, int] | None = None) -> np.ndarray:
