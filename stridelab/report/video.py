@@ -11,6 +11,7 @@ encoding again.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,43 @@ def _side(name: str) -> str | None:
     return name[0] if name[:2] in ("L_", "R_") else None
 
 
+@functools.lru_cache(maxsize=128)
+def _outlined_text(text: str, colour: tuple[int, int, int], scale: float
+                   ) -> tuple[np.ndarray, np.ndarray, int]:
+    """``text`` in ``colour`` with a black outline, drawn once: ``(ink, cover, ascent)``.
+
+    The phase labels change a few times a stride; drawing each once and pasting it is a
+    quarter of the cost of drawing it on every frame.
+    """
+    import cv2
+
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    (w, h), below = cv2.getTextSize(text, font, scale, 5)
+    pad = 4
+    ink = np.zeros((h + below + 2 * pad, w + 2 * pad, 3), np.uint8)
+    alpha = np.zeros(ink.shape[:2], np.uint8)
+    origin = (pad, h + pad)
+    cv2.putText(alpha, text, origin, font, scale, 255, 5, cv2.LINE_AA)  # the outline's cover
+    cv2.putText(ink, text, origin, font, scale, colour, 2, cv2.LINE_AA)  # on black: outlined
+    return ink, alpha.astype(np.float32) / 255.0, h + pad
+
+
+def _paste(img: np.ndarray, sprite: tuple[np.ndarray, np.ndarray, int],
+           origin: tuple[int, int]) -> None:
+    """Blend a :func:`_outlined_text` sprite into ``img`` with its baseline at ``origin``."""
+    import cv2
+
+    ink, cover, ascent = sprite
+    x, y = origin[0] - 4, origin[1] - ascent
+    h = min(ink.shape[0], img.shape[0] - y)
+    w = min(ink.shape[1], img.shape[1] - x)
+    if h <= 0 or w <= 0 or x < 0 or y < 0:
+        return
+    roi = img[y:y + h, x:x + w]
+    cover = np.ascontiguousarray(cover[:h, :w])
+    roi[:] = cv2.blendLinear(np.ascontiguousarray(ink[:h, :w]), roi.copy(), cover, 1.0 - cover)
+
+
 def _draw(img: np.ndarray, overlay: Overlay, i: int) -> None:
     """Draw frame ``i`` of the run (``overlay.first_index + i`` of the clip) in place."""
     import cv2
@@ -114,9 +152,7 @@ def _draw(img: np.ndarray, overlay: Overlay, i: int) -> None:
             cv2.circle(img, (int(p[0]), int(p[1])), 4, COLOURS[_side(n)], -1, cv2.LINE_AA)
     for k, s in enumerate("LR"):
         text = f"{'left' if s == 'L' else 'right'}: {overlay.phases[i, k]}"
-        y = int(30 * fs) * (k + 1)
-        cv2.putText(img, text, (10, y), font, fs, (0, 0, 0), 5, cv2.LINE_AA)
-        cv2.putText(img, text, (10, y), font, fs, COLOURS[s], 2, cv2.LINE_AA)
+        _paste(img, _outlined_text(text, COLOURS[s], fs), (10, int(30 * fs) * (k + 1)))
     for te, s, kind in overlay.events:
         if 0 <= t - te < EVENT_MARK_S:
             foot = pts[idx[f"{s}_heel" if kind == "IC" else f"{s}_toe"]]
