@@ -11,7 +11,6 @@ encoding again.
 
 from __future__ import annotations
 
-import functools
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from stridelab.pose.estimate import plan_chunks
 from stridelab.pose.frame_cache import FrameCache
 from stridelab.pose.keypoints import Keypoints
 from stridelab.pose.video import index_frames, iter_frames_between
+from stridelab.report.planar import PlanarCanvas, outlined_text
 
 if TYPE_CHECKING:  # the workers that draw the frames do not import pandas
     import pandas as pd
@@ -94,74 +94,31 @@ def _side(name: str) -> str | None:
     return name[0] if name[:2] in ("L_", "R_") else None
 
 
-@functools.lru_cache(maxsize=128)
-def _outlined_text(text: str, colour: tuple[int, int, int], scale: float
-                   ) -> tuple[np.ndarray, np.ndarray, int]:
-    """``text`` in ``colour`` with a black outline, drawn once: ``(ink, cover, ascent)``.
-
-    The phase labels change a few times a stride; drawing each once and pasting it is a
-    quarter of the cost of drawing it on every frame.
-    """
-    import cv2
-
-    font = cv2.FONT_HERSHEY_SIMPLEX
-    (w, h), below = cv2.getTextSize(text, font, scale, 5)
-    pad = 4
-    ink = np.zeros((h + below + 2 * pad, w + 2 * pad, 3), np.uint8)
-    alpha = np.zeros(ink.shape[:2], np.uint8)
-    origin = (pad, h + pad)
-    cv2.putText(alpha, text, origin, font, scale, 255, 5, cv2.LINE_AA)  # the outline's cover
-    cv2.putText(ink, text, origin, font, scale, colour, 2, cv2.LINE_AA)  # on black: outlined
-    return ink, alpha.astype(np.float32) / 255.0, h + pad
-
-
-def _paste(img: np.ndarray, sprite: tuple[np.ndarray, np.ndarray, int],
-           origin: tuple[int, int]) -> None:
-    """Blend a :func:`_outlined_text` sprite into ``img`` with its baseline at ``origin``."""
-    import cv2
-
-    ink, cover, ascent = sprite
-    x, y = origin[0] - 4, origin[1] - ascent
-    h = min(ink.shape[0], img.shape[0] - y)
-    w = min(ink.shape[1], img.shape[1] - x)
-    if h <= 0 or w <= 0 or x < 0 or y < 0:
-        return
-    roi = img[y:y + h, x:x + w]
-    cover = np.ascontiguousarray(cover[:h, :w])
-    roi[:] = cv2.blendLinear(np.ascontiguousarray(ink[:h, :w]), roi.copy(), cover, 1.0 - cover)
-
-
-def _draw(img: np.ndarray, overlay: Overlay, i: int) -> None:
+def _draw(canvas: PlanarCanvas, overlay: Overlay, i: int) -> None:
     """Draw frame ``i`` of the run (``overlay.first_index + i`` of the clip) in place."""
-    import cv2
-
-    oh = img.shape[0]
+    oh = canvas.height
     idx = {n: j for j, n in enumerate(overlay.names)}
     pts = overlay.xy[i]
     t = (overlay.first_index + i) / overlay.fps
-    font = cv2.FONT_HERSHEY_SIMPLEX
     fs = max(0.5, oh / 900)
     for a, b in BONES:
         pa, pb = pts[idx[a]], pts[idx[b]]
         if np.isfinite(pa).all() and np.isfinite(pb).all():
             colour = COLOURS[_side(a) if _side(a) == _side(b) else None]
-            cv2.line(img, (int(pa[0]), int(pa[1])), (int(pb[0]), int(pb[1])), colour, 3,
-                     cv2.LINE_AA)
+            canvas.line((int(pa[0]), int(pa[1])), (int(pb[0]), int(pb[1])), colour, 3)
     for n, p in zip(overlay.names, pts, strict=True):
         if np.isfinite(p).all():
-            cv2.circle(img, (int(p[0]), int(p[1])), 4, COLOURS[_side(n)], -1, cv2.LINE_AA)
+            canvas.circle((int(p[0]), int(p[1])), 4, COLOURS[_side(n)], -1)
     for k, s in enumerate("LR"):
         text = f"{'left' if s == 'L' else 'right'}: {overlay.phases[i, k]}"
-        _paste(img, _outlined_text(text, COLOURS[s], fs), (10, int(30 * fs) * (k + 1)))
+        canvas.paste(outlined_text(text, COLOURS[s], fs), (10, int(30 * fs) * (k + 1)))
     for te, s, kind in overlay.events:
         if 0 <= t - te < EVENT_MARK_S:
             foot = pts[idx[f"{s}_heel" if kind == "IC" else f"{s}_toe"]]
             if np.isfinite(foot).all():
-                cv2.circle(img, (int(foot[0]), int(foot[1])), int(18 * fs), COLOURS[s], 3,
-                           cv2.LINE_AA)
-                cv2.putText(img, kind, (int(foot[0]) + 12, int(foot[1]) - 12), font, fs,
-                            COLOURS[s], 2, cv2.LINE_AA)
-    cv2.putText(img, f"{t:5.2f} s", (10, oh - 15), font, fs, (255, 255, 255), 2, cv2.LINE_AA)
+                canvas.circle((int(foot[0]), int(foot[1])), int(18 * fs), COLOURS[s], 3)
+                canvas.text(kind, (int(foot[0]) + 12, int(foot[1]) - 12), fs, COLOURS[s], 2)
+    canvas.text(f"{t:5.2f} s", (10, oh - 15), fs, (255, 255, 255), 2)
 
 
 def output_size(width: int, height: int, max_side: int = 960) -> tuple[int, int]:
@@ -175,10 +132,8 @@ def output_size(width: int, height: int, max_side: int = 960) -> tuple[int, int]
 
 
 def _cached_frames(cache: FrameCache, first: int, count: int):
-    import cv2
-
     for i in range(first, first + count):
-        yield i, cv2.cvtColor(cache.read(i), cv2.COLOR_YUV2RGB_I420)
+        yield i, cache.read(i).copy()  # read-only bytes: drawn on, so copied
 
 
 def _render_run(src: Path, overlay: Overlay, first_pts: int | None, stop_pts: int | None,
@@ -203,14 +158,14 @@ def _render_run(src: Path, overlay: Overlay, first_pts: int | None, stop_pts: in
         if cache is not None:
             frames = _cached_frames(cache, overlay.first_index, len(overlay.xy))
         else:
-            frames = iter_frames_between(src, first_pts=first_pts, stop_pts=stop_pts,
-                                         prefetch=3, decoder_threads=1 if single else 0,
-                                         size=size)
-        for _, img in frames:
+            frames = ((pts, cv2.cvtColor(img, cv2.COLOR_RGB2YUV_I420))
+                      for pts, img in iter_frames_between(
+                          src, first_pts=first_pts, stop_pts=stop_pts, prefetch=3,
+                          decoder_threads=1 if single else 0, size=size))
+        for _, yuv in frames:
             if n >= len(overlay.xy):
                 break
-            _draw(img, overlay, n)
-            yuv = cv2.cvtColor(img, cv2.COLOR_RGB2YUV_I420)  # faster than FFmpeg's converter
+            _draw(PlanarCanvas(yuv), overlay, n)
             for packet in stream.encode(av.VideoFrame.from_ndarray(yuv, format="yuv420p")):
                 container.mux(packet)
             n += 1
