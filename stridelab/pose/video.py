@@ -309,6 +309,7 @@ def iter_frames_between(
     size: tuple[int, int] | None = None,
     tap: Callable[[int, np.ndarray], None] | None = None,
     tap_size: tuple[int, int] | None = None,
+    planar: bool = False,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """Yield ``(pts, rgb)`` for the frames with ``first_pts <= pts < stop_pts``, in order.
 
@@ -337,6 +338,8 @@ def iter_frames_between(
         at another size without decoding again (the annotated video's frame cache).
     tap_size
         ``(width, height)`` of the tapped frames, as displayed (even numbers).
+    planar
+        Yield 4:2:0 planes ``(h * 3/2, w)`` (:func:`frame_to_i420`) instead of RGB.
 
     Raises
     ------
@@ -391,7 +394,10 @@ def iter_frames_between(
                 break
             if tap is not None:
                 tap(int(pts), rotate_i420(frame_to_i420(frame, coded_tap_size), info.rotation))
-            img = _rotate(frame_to_rgb(frame, coded_size), info.rotation)
+            if planar:
+                img = rotate_i420(frame_to_i420(frame, coded_size), info.rotation)
+            else:
+                img = _rotate(frame_to_rgb(frame, coded_size), info.rotation)
             if not put((int(pts), img)):
                 break
         return True

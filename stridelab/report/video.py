@@ -158,10 +158,9 @@ def _render_run(src: Path, overlay: Overlay, first_pts: int | None, stop_pts: in
         if cache is not None:
             frames = _cached_frames(cache, overlay.first_index, len(overlay.xy))
         else:
-            frames = ((pts, cv2.cvtColor(img, cv2.COLOR_RGB2YUV_I420))
-                      for pts, img in iter_frames_between(
-                          src, first_pts=first_pts, stop_pts=stop_pts, prefetch=3,
-                          decoder_threads=1 if single else 0, size=size))
+            frames = iter_frames_between(src, first_pts=first_pts, stop_pts=stop_pts,
+                                         prefetch=3, decoder_threads=1 if single else 0,
+                                         size=size, planar=True)
         for _, yuv in frames:
             if n >= len(overlay.xy):
                 break

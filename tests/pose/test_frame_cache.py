@@ -64,10 +64,12 @@ def test_tapped_frames_are_the_frames_at_that_size(tmp_path, write_clip, rotatio
     frames = list(iter_frames_between(clip, tap=lambda pts, p: tapped.__setitem__(pts, p),
                                       tap_size=size))
     small = dict(iter_frames_between(clip, size=size))
-    assert sorted(tapped) == [pts for pts, _ in frames] == sorted(small)
+    planar = dict(iter_frames_between(clip, size=size, planar=True))
+    assert sorted(tapped) == [pts for pts, _ in frames] == sorted(small) == sorted(planar)
     for pts, planes in tapped.items():
         assert planes.shape == (size[1] * 3 // 2, size[0])
         assert np.array_equal(cv2.cvtColor(planes, cv2.COLOR_YUV2RGB_I420), small[pts])
+        assert np.array_equal(planes, planar[pts])
 
 
 def test_pose_in_two_processes_fills_the_cache(shared_file, tmp_path, monkeypatch, write_clip):
