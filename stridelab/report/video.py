@@ -2,11 +2,11 @@
 
 The frames come from the pose stage's :class:`~stridelab.pose.frame_cache.FrameCache` when
 it holds them all (already scaled), else the clip is decoded again (streamed, never all held).
-They are drawn on with OpenCV (shipped with MediaPipe) and encoded as H.264 through PyAV,
-scaled so the long side is at most ``max_side``. With a :class:`~stridelab.parallel.WorkerPool`,
-each worker draws and encodes one run of frames to a segment of its own; the segments (each
-opening on a key frame, same encoder settings) are then joined packet by packet, without
-encoding again.
+They are scaled so the long side is at most ``max_side``, drawn on as 4:2:0 planes
+(:mod:`stridelab.report.planar`, OpenCV shipped with MediaPipe) and encoded as H.264 through
+PyAV. With a :class:`~stridelab.parallel.WorkerPool`, each worker draws and encodes one run
+of frames to a segment of its own; the segments (each opening on a key frame, same encoder
+settings) are then joined packet by packet, without encoding again.
 """
 
 from __future__ import annotations
