@@ -165,34 +165,35 @@ def _analyze_clip(path, out, view, height, capture_fps, model, workers, video, r
     from stridelab.parallel import WorkerPool
     from stridelab.pose.video import is_video
 
-    pool_size = 1
+    pool_size, info = 1, None
     if is_video(path):
         from stridelab.pose.estimate import default_workers
         from stridelab.pose.video import probe_video
 
-        pool_size = workers or default_workers(probe_video(path).n_frames)
+        info = probe_video(path)
+        pool_size = workers or default_workers(info.n_frames)
     # the workers start importing MediaPipe now, while this process imports the analysis
     with WorkerPool(pool_size, preload=["stridelab.pose.mediapipe_backend", "mediapipe"]
                     if pool_size > 1 else ()) as pool:
         return _analyze_clip_with(pool, path, out, view, height, capture_fps, model, video,
-                                  report, console, quiet)
+                                  report, console, quiet, info)
 
 
 def _analyze_clip_with(pool, path, out, view, height, capture_fps, model, video, report,
-                       console, quiet):
-    """Pose and analysis with the frame cache for the video, removed at the end."""
+                       console, quiet, info):
+    """Pose and analysis with the frame cache for the video, removed at the end.
+
+    ``info``: the clip's :class:`~stridelab.pose.video.VideoInfo` (``None``: keypoints, not
+    a video).
+    """
     import shutil
     import tempfile
 
-    from stridelab.pose.video import is_video
-
     cache = None
-    if video and is_video(path):  # the pose processes keep the frames the video is drawn on
+    if video and info is not None:  # the pose processes keep the frames the video is drawn on
         from stridelab.pose.frame_cache import FrameCache
-        from stridelab.pose.video import probe_video
         from stridelab.report.video import output_size
 
-        info = probe_video(path)
         Path(out).mkdir(parents=True, exist_ok=True)
         cache_dir = Path(tempfile.mkdtemp(dir=out, prefix=".frames-"))
         cache = FrameCache(cache_dir / "frames.yuv", output_size(info.width, info.height))

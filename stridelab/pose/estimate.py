@@ -275,8 +275,8 @@ def estimate_keypoints(
     info = info or probe_video(path)
     index = index_frames(path)
     cache = frame_cache if frame_cache is not None and frame_cache.allocate(index.pts) else None
+    total = max(len(index.pts), 1)
     if isinstance(backend, str):
-        total = max(len(index.pts), 1)
         own_pool = pool is None
         pool = pool or WorkerPool(default_workers(total))
         try:
@@ -290,7 +290,6 @@ def estimate_keypoints(
             if own_pool:
                 pool.close()
     else:
-        total = max(len(index.pts), 1)
         parts = WorkerPool(1).submit(_run_backend,
                                      [(path, backend, Chunk(None, None, None), cache)],
                                      total, progress).results()

@@ -164,6 +164,30 @@ def _rotation(container, stream) -> int:
     return int(round(-counter_clockwise / 90.0)) * 90 % 360
 
 
+def split_i420(planes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Views of the Y ``(h, w)``, U and V ``(h/2, w/2)`` planes of 4:2:0 planes ``(h * 3/2, w)``.
+
+    The layout OpenCV's ``COLOR_*_I420`` conversions and FFmpeg's ``yuv420p`` share; writing
+    to the views writes to ``planes`` (when it is contiguous).
+    """
+    w, h = planes.shape[1], planes.shape[0] * 2 // 3
+    n = w * h
+    flat = planes.reshape(-1)
+    return (flat[:n].reshape(h, w), flat[n: n + n // 4].reshape(h // 2, w // 2),
+            flat[n + n // 4:].reshape(h // 2, w // 2))
+
+
+def join_i420(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """4:2:0 planes ``(h * 3/2, w)`` from Y ``(h, w)``, U and V ``(h/2, w/2)`` (a copy)."""
+    return np.concatenate([y.ravel(), u.ravel(), v.ravel()]).reshape(-1, y.shape[1])
+
+
+def _plain_420(frame) -> bool:
+    """Whether a frame is 8-bit 4:2:0 in video range with even sides (what phones record)."""
+    return (frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0
+            and getattr(frame, "color_range", 0) != 2)  # 2: full ("JPEG") range
+
+
 def frame_to_i420(frame, size: tuple[int, int] | None = None) -> np.ndarray:
     """A decoded PyAV frame as 8-bit 4:2:0 planes ``(h * 3/2, w)`` (Y, then U, then V).
 
@@ -175,9 +199,7 @@ def frame_to_i420(frame, size: tuple[int, int] | None = None) -> np.ndarray:
 
     w, h = frame.width, frame.height
     sw, sh = size if size is not None else (w, h)
-    direct = (frame.format.name == "yuv420p" and w % 2 == 0 and h % 2 == 0
-              and getattr(frame, "color_range", 0) != 2)  # 2: full ("JPEG") range
-    if not direct:
+    if not _plain_420(frame):
         return frame.reformat(width=sw, height=sh, format="yuv420p").to_ndarray()
     # the planes read in place (PyAV's to_ndarray copies them, at ~3 ms for 1080p)
     planes = [_plane(frame, 0, w, h), _plane(frame, 1, w // 2, h // 2),
@@ -185,7 +207,7 @@ def frame_to_i420(frame, size: tuple[int, int] | None = None) -> np.ndarray:
     if (w, h) != (sw, sh):
         planes = [cv2.resize(planes[0], (sw, sh), interpolation=cv2.INTER_AREA)] + [
             cv2.resize(c, (sw // 2, sh // 2), interpolation=cv2.INTER_AREA) for c in planes[1:]]
-    return np.concatenate([p.ravel() for p in planes]).reshape(sh * 3 // 2, sw)
+    return join_i420(*planes)
 
 
 def _plane(frame, index: int, width: int, height: int) -> np.ndarray:
@@ -205,12 +227,9 @@ def frame_to_rgb(frame, size: tuple[int, int] | None = None) -> np.ndarray:
     """
     import cv2
 
-    w, h = frame.width, frame.height
-    fast = (size is not None and frame.format.name == "yuv420p" and w % 2 == 0 and h % 2 == 0
-            and getattr(frame, "color_range", 0) != 2)  # 2: full ("JPEG") range
-    if not fast:
+    if size is None or not _plain_420(frame):
         img = frame.to_ndarray(format="rgb24")
-        if size is not None and (w, h) != tuple(size):
+        if size is not None and (frame.width, frame.height) != tuple(size):
             img = cv2.resize(img, tuple(size), interpolation=cv2.INTER_AREA)
         return img
     return cv2.cvtColor(frame_to_i420(frame, size), cv2.COLOR_YUV2RGB_I420)
@@ -221,15 +240,7 @@ def rotate_i420(planes: np.ndarray, degrees: int) -> np.ndarray:
     k = {0: 0, 90: -1, 180: 2, 270: 1}.get(degrees % 360, 0)
     if not k:
         return planes
-    w = planes.shape[1]
-    h = planes.shape[0] * 2 // 3
-    flat = planes.ravel()
-    y = flat[: w * h].reshape(h, w)
-    u, v = (flat[w * h + i * (w * h // 4): w * h + (i + 1) * (w * h // 4)]
-            .reshape(h // 2, w // 2) for i in (0, 1))
-    turned = [np.rot90(p, k) for p in (y, u, v)]
-    out_w = turned[0].shape[1]
-    return np.concatenate([p.ravel() for p in turned]).reshape(-1, out_w)
+    return join_i420(*(np.rot90(p, k) for p in split_i420(planes)))
 
 
 def _rotate(img: np.ndarray, degrees: int) -> np.ndarray:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stridelab.pose.video import split_i420
+
 
 @functools.lru_cache(maxsize=64)
 def yuv_of(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -56,11 +58,7 @@ def outlined_text(text: str, rgb: tuple[int, int, int], scale: float) -> Sprite:
     # the outline's cover, then the letters on black: the letters come outlined
     cv2.putText(cover, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, 255, 5, cv2.LINE_AA)
     cv2.putText(ink, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, rgb, 2, cv2.LINE_AA)
-    planes = cv2.cvtColor(ink, cv2.COLOR_RGB2YUV_I420).ravel()
-    n = width * height
-    y = planes[:n].reshape(height, width)
-    u, v = (planes[n + k * n // 4: n + (k + 1) * n // 4].reshape(height // 2, width // 2)
-            for k in (0, 1))
+    y, u, v = split_i420(cv2.cvtColor(ink, cv2.COLOR_RGB2YUV_I420))
     full = cover.astype(np.float32) / 255.0
     half = cv2.resize(full, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
     return Sprite(ink=(y, u, v), cover=(full, half), ascent=h + pad)
@@ -73,13 +71,8 @@ class PlanarCanvas:
     """
 
     def __init__(self, planes: np.ndarray) -> None:
-        self.height = planes.shape[0] * 2 // 3
-        self.width = planes.shape[1]
-        n = self.width * self.height
-        flat = planes.reshape(-1)  # a view: drawing changes ``planes``
-        self.y = flat[:n].reshape(self.height, self.width)
-        self.u = flat[n: n + n // 4].reshape(self.height // 2, self.width // 2)
-        self.v = flat[n + n // 4:].reshape(self.height // 2, self.width // 2)
+        self.y, self.u, self.v = split_i420(planes)  # views: drawing changes ``planes``
+        self.height, self.width = self.y.shape
 
     def line(self, a: tuple[int, int], b: tuple[int, int], rgb: tuple[int, int, int],
              thickness: int) -> None:
