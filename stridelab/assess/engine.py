@@ -32,7 +32,7 @@ from typing import Any
 
 from stridelab.assess.model import Finding
 from stridelab.assess.rules import ASYMMETRY, FOOT_STRIKE, RULES, Band, Rule
-from stridelab.assess.symmetry import robinson_si, vendor_from_robinson, vendor_si
+from stridelab.symmetry import robinson_si, vendor_from_robinson, vendor_si
 from stridelab.errors import StridelabError
 from stridelab.thresholds import Threshold, load_thresholds
 

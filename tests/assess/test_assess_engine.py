@@ -7,7 +7,7 @@ import math
 import pytest
 
 from stridelab.assess.engine import Assessment, assess_summary
-from stridelab.assess.symmetry import robinson_si, vendor_from_robinson, vendor_si
+from stridelab.symmetry import robinson_si, vendor_from_robinson, vendor_si
 from stridelab.errors import StridelabError
 from stridelab.thresholds import load_thresholds
 

@@ -21,7 +21,7 @@ def robinson_si(left: float | None, right: float | None) -> float | None:
     left, right
         Mean values of the left and right side (same unit).
     """
-    if left is None or right is None or (left + right) == 0:
+    if left is None or right is None or not math.isfinite(left + right) or (left + right) == 0:
         return None
     return 100.0 * (right - left) / (0.5 * (right + left))
 
