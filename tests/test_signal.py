@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stridelab.gait.signal import fill_gaps, lowpass, threshold_crossings
 from stridelab.gait.strides import alternation_errors, build_strides
 from stridelab.gait.summary import summarise, symmetry_index
+from stridelab.signal import fill_gaps, lowpass, threshold_crossings
 
 
 def test_threshold_crossings_interpolates_between_samples():

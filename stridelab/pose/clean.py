@@ -11,7 +11,7 @@ returned :class:`~stridelab.pose.keypoints.Keypoints`' ``warnings``:
    a frame or two) become missing;
 4. :class:`GapFiller`: gaps up to ``max_gap_s`` filled by a cubic spline, longer ones kept and
    reported;
-5. zero-lag 4th-order Butterworth low-pass (:func:`stridelab.gait.signal.lowpass`).
+5. zero-lag 4th-order Butterworth low-pass (:func:`stridelab.signal.lowpass`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import warnings
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from stridelab.gait.signal import fill_gaps, lowpass, true_runs
 from stridelab.pose.keypoints import Keypoints
 from stridelab.pose.swap import LeftRightSwapFixer, leg_length_px
+from stridelab.signal import fill_gaps, lowpass, true_runs
 from stridelab.thresholds import threshold
 
 MAD_TO_SD = 1.4826
@@ -196,7 +196,7 @@ def lowpass_keypoints(kp: Keypoints, cutoff_hz: float) -> Keypoints:
     kp
         Keypoints.
     cutoff_hz
-        Cut-off frequency, Hz (see :func:`stridelab.gait.signal.lowpass`; Winter 2009,
+        Cut-off frequency, Hz (see :func:`stridelab.signal.lowpass`; Winter 2009,
         Biomechanics and Motor Control of Human Movement, ch. 2).
     """
     n, k, _ = kp.xy.shape

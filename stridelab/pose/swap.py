@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from stridelab.gait.signal import fill_gaps, true_runs
 from stridelab.pose.keypoints import Keypoints
+from stridelab.signal import fill_gaps, true_runs
 from stridelab.thresholds import threshold
 
 DEFAULT_GROUPS: tuple[tuple[str, ...], ...] = (

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from stridelab.gait.signal import true_runs
 from stridelab.pose.keypoints import Keypoints
 from stridelab.pose.swap import leg_length_px
+from stridelab.signal import true_runs
 from stridelab.thresholds import threshold
 
 

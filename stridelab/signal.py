@@ -1,4 +1,4 @@
-"""Signal helpers shared by the event detectors: gap filling, filtering, threshold crossings."""
+"""Signal helpers at the bottom layer (pose cleaning, event detectors): gaps, filters, crossings."""
 
 from __future__ import annotations
 
