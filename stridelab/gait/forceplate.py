@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from stridelab.errors import InputFileError
-from stridelab.gait.signal import lowpass, threshold_crossings
 from stridelab.io.recording import ForcePlate, Recording
+from stridelab.signal import lowpass, threshold_crossings
 from stridelab.thresholds import threshold
 
 

@@ -32,8 +32,8 @@ import pandas as pd
 from scipy.signal import find_peaks
 
 from stridelab.errors import InputFileError
-from stridelab.gait.signal import fill_gaps
 from stridelab.io.recording import Recording
+from stridelab.signal import fill_gaps
 from stridelab.thresholds import threshold
 
 
