@@ -13,8 +13,9 @@ from pathlib import Path
 
 from stridelab.errors import InputFileError
 from stridelab.io.activity import SourceFile, iter_sources, read_activity
-from stridelab.load.summary import activity_totals, summarise
+from stridelab.load.totals import activity_totals
 from stridelab.store.db import ActivityStore
+from stridelab.summary.build import watch_summary
 
 IMPORTED, PRESENT, REJECTED = "imported", "already present", "rejected"
 
@@ -56,7 +57,7 @@ def import_source(store: ActivityStore, source: SourceFile) -> ImportOutcome:
         return ImportOutcome(source.name, REJECTED,
                              reason=f"unreadable content ({type(exc).__name__}: {exc})")
     totals = activity_totals(activity)
-    summary = summarise(activity, file=source.name)
+    summary = watch_summary(activity, file=source.name).to_dict()
     stored = store.add(activity, sha256, totals, summary)
     return ImportOutcome(source.name, IMPORTED, activity_id=stored.id, sport=stored.sport,
                          warnings=stored.warnings)

@@ -190,9 +190,9 @@ class ActivityStore:
         sha256
             Hash of the file content (the dedupe key).
         totals
-            From :func:`stridelab.load.summary.activity_totals`.
+            From :func:`stridelab.load.totals.activity_totals`.
         summary
-            From :func:`stridelab.load.summary.summarise`.
+            From :func:`stridelab.summary.build.watch_summary`.
         """
         with self.transaction() as conn:
             duplicate_of = self._same_run(activity, totals.get("distance_m"))

@@ -8,8 +8,10 @@ from garmin_fit_sdk import Decoder, Stream
 
 from stridelab.assess.engine import Assessment
 from stridelab.assess.inputs import load_input
-from stridelab.assess.watch import KINEMATIC_METRICS, NO_BALANCE, summary_from_file
+from stridelab.assess.watch import summary_from_file
 from stridelab.errors import InputFileError
+from stridelab.summary.build import NO_BALANCE
+from stridelab.summary.build import WATCH_CANNOT as KINEMATIC_METRICS
 from stridelab.thresholds import threshold
 
 

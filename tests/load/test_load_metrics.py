@@ -91,7 +91,7 @@ def test_every_load_threshold_is_cited_and_graded():
 
 
 def test_elevation_gain_ignores_noise_below_the_hysteresis():
-    from stridelab.load.summary import elevation_gain_m
+    from stridelab.load.totals import elevation_gain_m
 
     noise = 100 + np.tile([0.0, 2.0], 50)  # 2 m jitter: below the 3 m band
     assert elevation_gain_m(noise) == 0.0

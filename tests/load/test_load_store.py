@@ -12,9 +12,10 @@ from stridelab.errors import StridelabError
 from stridelab.io.activity import read_path
 from stridelab.io.activity.synth import encode_run
 from stridelab.load.log import IMPORTED, PRESENT, REJECTED, import_paths
-from stridelab.load.summary import activity_totals, summarise
+from stridelab.load.totals import activity_totals
 from stridelab.store import migrations
 from stridelab.store.db import ActivityStore, default_db_path
+from stridelab.summary.build import watch_summary
 
 MALFORMED = "strava-android-app-201.10-b1218918.fit"  # both common parsers reject it
 
@@ -101,7 +102,7 @@ def test_crash_mid_import_keeps_finished_files(activities_dir, db_path, tmp_path
 
 def test_failure_inside_a_file_transaction_rolls_it_back(activities_dir, db_path):
     act = read_path(activities_dir / "garmin-fenix-5-run.fit")
-    totals, summary = activity_totals(act), summarise(act)
+    totals, summary = activity_totals(act), watch_summary(act).to_dict()
     act.records["broken"] = np.array(["not a number"] * act.n_records)
     with ActivityStore(db_path) as store:
         with pytest.raises(ValueError):
@@ -173,7 +174,8 @@ CRASH_INSIDE_A_FILE = """
 import os, sys
 import numpy as np
 from stridelab.io.activity import read_path
-from stridelab.load.summary import activity_totals, summarise
+from stridelab.load.totals import activity_totals
+from stridelab.summary.build import watch_summary
 from stridelab.load.log import import_paths
 from stridelab.store.db import ActivityStore
 store = ActivityStore(sys.argv[1])
@@ -182,7 +184,7 @@ class Bomb:
     def __array__(self, *args, **kwargs):
         os._exit(9)  # dies half-way through writing the activity's channels
 act = read_path(sys.argv[3])
-totals, summary = activity_totals(act), summarise(act)
+totals, summary = activity_totals(act), watch_summary(act).to_dict()
 act.records = {"time_s": act.records["time_s"], "zzz": Bomb()}
 store.add(act, "f" * 64, totals, summary)
 """

@@ -189,6 +189,25 @@ def cumulative_gps_distance(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return out
 
 
+def interval_speeds(activity: Activity) -> tuple[np.ndarray, np.ndarray] | None:
+    """Duration (s) and mean speed (m/s) of each interval between consecutive records.
+
+    ``None`` without distance (records or GPS) or with fewer than two records.
+    """
+    time = activity.records["time_s"]
+    distance = activity.channel("distance_m")
+    if distance is None and activity.has_gps:
+        distance = cumulative_gps_distance(activity.records["lat_deg"], activity.records["lon_deg"])
+    if distance is None or time.size < 2:
+        return None
+    ok = np.isfinite(distance)
+    t, d = time[ok], distance[ok]
+    dt = np.diff(t)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        speed = np.where(dt > 0, np.diff(d) / dt, 0.0)
+    return dt, speed
+
+
 def steps_per_minute(cadence: np.ndarray, sport: str, note: list[str]) -> np.ndarray:
     """Turn a per-foot cadence into steps per minute.
 

@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from stridelab.errors import InputFileError
+from stridelab.gait.signal import fill_gaps, threshold_crossings
 from stridelab.io.recording import Recording
-from stridelab.signal import fill_gaps, threshold_crossings
 from stridelab.thresholds import threshold
 
 
