@@ -29,6 +29,36 @@ KEYPOINT_NAMES: tuple[str, ...] = (
 ``toe`` is MediaPipe's ``foot_index`` and OpenPose's ``BigToe``)."""
 
 
+COMMON_SIZES: tuple[tuple[int, int], ...] = (
+    (640, 360), (640, 480), (854, 480), (960, 540), (1280, 720), (1920, 1080),
+    (2560, 1440), (3840, 2160),
+)  # fmt: skip
+"""Usual video frame sizes (landscape); portrait versions are tried as well."""
+
+
+def guess_image_size(xy: np.ndarray, slack: float = 0.02) -> tuple[int, int]:
+    """Smallest usual video size that holds every point (pose models may reach past the edge).
+
+    Parameters
+    ----------
+    xy
+        Pixel coordinates ``(..., 2)``, NaN allowed.
+    slack
+        Share of the width and height by which points may lie outside the frame.
+    """
+    pts = xy.reshape(-1, 2)
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    if not len(pts):
+        return COMMON_SIZES[-3]
+    far = pts.max(axis=0) * (1.0 - slack)
+    sizes = sorted({s for w, h in COMMON_SIZES for s in ((w, h), (h, w))},
+                   key=lambda s: (s[0] * s[1], -s[0]))
+    for w, h in sizes:
+        if far[0] <= w and far[1] <= h:
+            return (w, h)
+    return (int(np.ceil(pts[:, 0].max())), int(np.ceil(pts[:, 1].max())))
+
+
 @dataclass
 class Keypoints:
     """Keypoint trajectories of one person.

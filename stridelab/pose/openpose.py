@@ -18,8 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from stridelab.errors import InputFileError
-from stridelab.pose.keypoints import KEYPOINT_NAMES, Keypoints
-from stridelab.pose.read import guess_image_size
+from stridelab.pose.keypoints import KEYPOINT_NAMES, Keypoints, guess_image_size
 from stridelab.pose.select import RunnerSelector
 
 BODY_25: dict[str, int] = {

@@ -19,8 +19,7 @@ import numpy as np
 from stridelab.errors import InputFileError
 from stridelab.io.markerset import MarkerSet
 from stridelab.io.trc import read_trc
-from stridelab.pose.keypoints import KEYPOINT_NAMES, Keypoints
-from stridelab.pose.read import guess_image_size
+from stridelab.pose.keypoints import KEYPOINT_NAMES, Keypoints, guess_image_size
 
 TRC_NAMES: dict[str, tuple[str, ...]] = {
     "nose": ("Nose", "nose"),

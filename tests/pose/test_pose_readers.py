@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from stridelab.errors import InputFileError
-from stridelab.pose.keypoints import KEYPOINT_NAMES
+from stridelab.pose.keypoints import KEYPOINT_NAMES, guess_image_size
 from stridelab.pose.openpose import BODY_25, read_openpose
-from stridelab.pose.read import guess_image_size, read_keypoints
+from stridelab.pose.read import read_keypoints
 from stridelab.pose.sports2d import TRC_NAMES, is_keypoint_trc
 from stridelab.sim import simulate_runner, write_trc
 from stridelab.sim.keypoints import simulate_keypoints
