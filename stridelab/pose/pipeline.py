@@ -18,8 +18,8 @@ from stridelab.pose.clean import KeypointCleaner
 from stridelab.pose.estimate import ProgressCallback, estimate_keypoints
 from stridelab.pose.frame_cache import FrameCache
 from stridelab.pose.keypoints import Keypoints
-from stridelab.pose.recording import keypoints_to_recording
 from stridelab.pose.scene import Scene, describe_scene
+from stridelab.pose.to_recording import keypoints_to_recording
 from stridelab.pose.track import RunnerTrack
 from stridelab.pose.video import VideoInfo, is_video, probe_video
 from stridelab.thresholds import threshold

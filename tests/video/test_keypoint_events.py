@@ -5,8 +5,8 @@ import pytest
 
 from stridelab.gait.keypoint_events import KeypointEventDetection, stride_period
 from stridelab.pose.clean import KeypointCleaner
-from stridelab.pose.recording import keypoints_to_recording
 from stridelab.pose.scene import describe_scene
+from stridelab.pose.to_recording import keypoints_to_recording
 from stridelab.sim.keypoints import KeypointSpec, simulate_keypoints
 from stridelab.sim.runner import RunnerSpec
 
