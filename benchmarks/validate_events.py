@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from stridelab.gait.evaluation import event_errors
+from stridelab.gait.foot_clearance import FootClearanceEventDetection
 from stridelab.gait.forceplate import ForcePlateEventDetection
-from stridelab.gait.kinematic import FootClearanceEventDetection
 from stridelab.io.c3d import read_c3d
 from stridelab.io.frame import to_engine_frame
 

@@ -6,8 +6,8 @@ import pytest
 from stridelab.errors import InputFileError
 from stridelab.gait.analysis import analyze_recording
 from stridelab.gait.evaluation import event_errors
+from stridelab.gait.foot_clearance import FootClearanceEventDetection
 from stridelab.gait.forceplate import ForcePlateEventDetection
-from stridelab.gait.kinematic import FootClearanceEventDetection
 from stridelab.io.frame import to_engine_frame
 from stridelab.sim import simulate_runner
 

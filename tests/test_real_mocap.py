@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from stridelab.gait.analysis import analyze_recording
+from stridelab.gait.foot_clearance import FootClearanceEventDetection
 from stridelab.gait.forceplate import ForcePlateEventDetection
-from stridelab.gait.kinematic import FootClearanceEventDetection
 from stridelab.io.c3d import read_c3d
 from stridelab.io.frame import to_engine_frame
 

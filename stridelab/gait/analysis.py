@@ -13,9 +13,9 @@ import pandas as pd
 from stridelab.errors import InputFileError
 from stridelab.gait import EVENT_SOURCES
 from stridelab.gait.activity import classify_activity
+from stridelab.gait.foot_clearance import FootClearanceEventDetection
 from stridelab.gait.forceplate import ForcePlateEventDetection
 from stridelab.gait.keypoint_events import KeypointEventDetection
-from stridelab.gait.kinematic import FootClearanceEventDetection
 from stridelab.gait.phases import add_phases
 from stridelab.gait.strides import alternation_errors, build_strides
 from stridelab.gait.summary import summarise
