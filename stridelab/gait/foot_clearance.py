@@ -28,12 +28,15 @@ Initial contact is the start of a contact interval, toe-off its end. Gaps up to
 
 from __future__ import annotations
 
+from typing import Self
+
 import numpy as np
 import pandas as pd
 
 from stridelab.errors import InputFileError
-from stridelab.gait.signal import fill_gaps, threshold_crossings
+from stridelab.gait.base import check_recording
 from stridelab.io.recording import Recording
+from stridelab.signal import fill_gaps, threshold_crossings
 from stridelab.thresholds import threshold
 
 
@@ -78,23 +81,37 @@ def foot_clearance(points: list[np.ndarray], fs: float, floor_percentile: float,
 class FootClearanceEventDetection:
     """Initial contact and toe-off per foot from the foot's clearance above the floor.
 
+    Follows the :class:`~stridelab.gait.base.EventDetector` protocol. Parameters left at
+    ``None`` take their value from the threshold table when the detector is made, and the
+    attribute of the same name holds that value; any value given, ``0`` included, is kept.
+
     Parameters
     ----------
     clearance_mm
-        Contact while the lowest foot point is below this height, mm.
+        Contact while the lowest foot point is below this height above its floor, mm
+        (default: the table's ``gait.kinematic.clearance_mm``, 3 mm).
     toe_extension
-        ``k`` in ``toe_tip = MT + k (MT - heel)``.
+        ``k`` in ``toe_tip = MT + k (MT - heel)`` (default ``gait.kinematic.toe_extension``,
+        0.3).
     floor_percentile
-        Percentile of a point's height taken as its floor level.
+        Percentile of a point's height over the trial taken as its floor level.
     max_gap_s
-        Longest marker gap that is filled, s.
-    min_contact_s, min_gap_s
-        Shortest contact kept and shortest lift-off that splits a contact, s.
+        Longest marker gap that is filled, s; longer gaps give no events.
+    min_contact_s
+        Shortest contact kept, s (default ``gait.forceplate.min_contact``, 0.08 s).
+    min_gap_s
+        Shortest lift-off that splits a contact, s (default ``gait.forceplate.min_gap``,
+        0.03 s).
+    cluster_height_fraction
+        Marker sets without heel and toe markers: contact while the foot-cluster centre is
+        within this share of its height range above its floor (default
+        ``gait.kinematic.cluster_height_fraction``, 0.1).
 
     Attributes
     ----------
     contacts_
-        One row per contact in time order: ``side``, ``ic_s``, ``to_s``.
+        One row per contact in time order: ``side`` (``"L"``/``"R"``), ``ic_s`` and ``to_s``
+        (initial contact and toe-off, s).
     clearance_
         Clearance per side (m), the signal the events come from.
     warnings_
@@ -103,24 +120,45 @@ class FootClearanceEventDetection:
 
     def __init__(self, clearance_mm: float | None = None, toe_extension: float | None = None,
                  floor_percentile: float = 2.0, max_gap_s: float = 0.1,
-                 min_contact_s: float | None = None, min_gap_s: float | None = None) -> None:
-        self.clearance_mm = clearance_mm
-        self.toe_extension = toe_extension
+                 min_contact_s: float | None = None, min_gap_s: float | None = None,
+                 cluster_height_fraction: float | None = None) -> None:
+        self.clearance_mm = (threshold("gait.kinematic.clearance_mm")
+                             if clearance_mm is None else clearance_mm)
+        self.toe_extension = (threshold("gait.kinematic.toe_extension")
+                              if toe_extension is None else toe_extension)
         self.floor_percentile = floor_percentile
         self.max_gap_s = max_gap_s
-        self.min_contact_s = min_contact_s
-        self.min_gap_s = min_gap_s
+        self.min_contact_s = (threshold("gait.forceplate.min_contact")
+                              if min_contact_s is None else min_contact_s)
+        self.min_gap_s = threshold("gait.forceplate.min_gap") if min_gap_s is None else min_gap_s
+        self.cluster_height_fraction = (threshold("gait.kinematic.cluster_height_fraction")
+                                        if cluster_height_fraction is None
+                                        else cluster_height_fraction)
 
-    def detect(self, rec: Recording) -> FootClearanceEventDetection:
-        """Find the contacts of both feet in ``rec`` (engine frame)."""
-        level = (self.clearance_mm or threshold("gait.kinematic.clearance_mm")) / 1000.0
-        k = self.toe_extension if self.toe_extension is not None else threshold(
-            "gait.kinematic.toe_extension")
-        min_on = self.min_contact_s or threshold("gait.forceplate.min_contact")
-        min_off = self.min_gap_s or threshold("gait.forceplate.min_gap")
+    def detect(self, rec: Recording) -> Self:
+        """Find the contacts of both feet in ``rec``.
+
+        Parameters
+        ----------
+        rec
+            A recording in the engine frame (y up) with foot markers for at least one foot.
+
+        Returns
+        -------
+        Self
+            This detector, with ``contacts_``, ``clearance_`` and ``warnings_`` set.
+
+        Raises
+        ------
+        InputFileError
+            When ``rec`` is not in the engine frame, its vertical axis looks wrong, or it has
+            no foot markers for either foot.
+        """
+        check_recording(rec)
+        level = self.clearance_mm / 1000.0
         rows, self.clearance_, self.warnings_ = [], {}, []
         for side in "LR":
-            pts = foot_points(rec, side, k)
+            pts = foot_points(rec, side, self.toe_extension)
             if not pts:
                 self.warnings_.append(f"{rec.path.name}: no {side} foot markers: "
                                       f"{'left' if side == 'L' else 'right'} foot not analysed")
@@ -132,17 +170,19 @@ class FootClearanceEventDetection:
                 centre = fill_gaps(rec.landmark(f"{side}_foot")[:, 1], rec.fs, self.max_gap_s)
                 low, high = np.nanpercentile(centre, [5, 95])
                 clear = centre - low
-                frac = threshold("gait.kinematic.cluster_height_fraction")
-                side_level = max(level, frac * (high - low))
+                side_level = max(level, self.cluster_height_fraction * (high - low))
             self.clearance_[side] = clear
             missing = np.isnan(clear).mean()
             if missing > 0.05:
                 self.warnings_.append(f"{rec.path.name}: {side} foot missing in "
                                       f"{100 * missing:.0f} % of frames (gaps left unfilled)")
-            ics, tos = threshold_crossings(-clear, rec.fs, -side_level, min_on, min_off)
+            ics, tos = threshold_crossings(-clear, rec.fs, -side_level, self.min_contact_s,
+                                           self.min_gap_s)
             rows += [{"side": side, "ic_s": a, "to_s": b} for a, b in zip(ics, tos, strict=True)]
         if not self.clearance_:
-            raise InputFileError(rec.path, "no foot markers for either foot: cannot find events")
+            raise InputFileError(rec.path, "no foot markers for either foot (landmarks L_foot, "
+                                 f"R_foot of marker set {rec.markerset.name!r}): cannot find "
+                                 "events")
         self.contacts_ = (pd.DataFrame(rows, columns=["side", "ic_s", "to_s"])
                           .sort_values("ic_s", ignore_index=True))
         return self

@@ -9,10 +9,13 @@ that is lower (relative to its own lowest level) at mid-contact.
 
 from __future__ import annotations
 
+from typing import Self
+
 import numpy as np
 import pandas as pd
 
 from stridelab.errors import InputFileError
+from stridelab.gait.base import check_recording
 from stridelab.io.recording import ForcePlate, Recording
 from stridelab.signal import lowpass, threshold_crossings
 from stridelab.thresholds import threshold
@@ -28,7 +31,7 @@ def vertical_force(plate: ForcePlate, lowpass_hz: float | None = None) -> np.nda
     plate is unloaded in flight); otherwise none is removed.
     """
     fy = np.nan_to_num(plate.force[:, 1].astype(float))
-    cutoff = lowpass_hz or threshold("gait.forceplate.lowpass_hz")
+    cutoff = threshold("gait.forceplate.lowpass_hz") if lowpass_hz is None else lowpass_hz
     fy = lowpass(fy, plate.fs, cutoff)
     if np.nanmedian(fy) < 0:  # plate reporting the reaction on the plate: flip to the GRF
         fy = -fy
@@ -42,42 +45,79 @@ def vertical_force(plate: ForcePlate, lowpass_hz: float | None = None) -> np.nda
 class ForcePlateEventDetection:
     """Detect initial contacts and toe-offs from force platforms.
 
+    Follows the :class:`~stridelab.gait.base.EventDetector` protocol. Parameters left at
+    ``None`` take their value from the threshold table when the detector is made, and the
+    attribute of the same name holds that value; any value given, ``0`` included, is kept.
+
     Parameters
     ----------
     threshold_n
-        Vertical force defining contact, N (default from the threshold table).
+        Vertical force above which a foot is in contact, N (default: the table's
+        ``gait.forceplate.contact_threshold``, 30 N).
     min_contact_s
-        Shortest contact kept, s.
+        Shortest contact kept, s (default ``gait.forceplate.min_contact``, 0.08 s).
     min_gap_s
-        Shortest dip below threshold that splits a contact, s.
+        Shortest dip below the threshold that splits a contact, s (default
+        ``gait.forceplate.min_gap``, 0.03 s).
+    lowpass_hz
+        Cut-off of the low-pass filter applied to the vertical force, Hz (default
+        ``gait.forceplate.lowpass_hz``, 50 Hz).
 
     Attributes
     ----------
     contacts_
-        One row per contact: ``side``, ``ic_s``, ``to_s``, ``plate``.
+        One row per contact in time order: ``side`` (``"L"``/``"R"``, the foot nearer its
+        own ground level at mid-contact; ``"?"`` without foot markers), ``ic_s`` and ``to_s``
+        (initial contact and toe-off, s), ``plate`` (index of the platform).
     force_
-        The vertical force of each plate, N.
+        The filtered vertical force of each plate, N (one array per plate, at its own rate).
+    warnings_
+        Problems found (no foot markers to tell the feet apart).
     """
 
     def __init__(self, threshold_n: float | None = None, min_contact_s: float | None = None,
-                 min_gap_s: float | None = None) -> None:
-        self.threshold_n = threshold_n
-        self.min_contact_s = min_contact_s
-        self.min_gap_s = min_gap_s
+                 min_gap_s: float | None = None, lowpass_hz: float | None = None) -> None:
+        self.threshold_n = (threshold("gait.forceplate.contact_threshold")
+                            if threshold_n is None else threshold_n)
+        self.min_contact_s = (threshold("gait.forceplate.min_contact")
+                              if min_contact_s is None else min_contact_s)
+        self.min_gap_s = threshold("gait.forceplate.min_gap") if min_gap_s is None else min_gap_s
+        self.lowpass_hz = (threshold("gait.forceplate.lowpass_hz")
+                           if lowpass_hz is None else lowpass_hz)
 
-    def detect(self, rec: Recording) -> ForcePlateEventDetection:
-        """Find the contacts in ``rec`` (which must be in the engine frame)."""
+    def detect(self, rec: Recording) -> Self:
+        """Find the contacts on the force plates of ``rec``.
+
+        Parameters
+        ----------
+        rec
+            A recording in the engine frame (y up) with at least one force platform.
+
+        Returns
+        -------
+        Self
+            This detector, with ``contacts_``, ``force_`` and ``warnings_`` set.
+
+        Raises
+        ------
+        InputFileError
+            When ``rec`` is not in the engine frame, its vertical axis looks wrong, or it has
+            no force platform.
+        """
+        check_recording(rec)
         if not rec.plates:
             raise InputFileError(rec.path, "has no force platform")
-        level = self.threshold_n or threshold("gait.forceplate.contact_threshold")
-        min_on = self.min_contact_s or threshold("gait.forceplate.min_contact")
-        min_off = self.min_gap_s or threshold("gait.forceplate.min_gap")
         rows = []
         self.force_ = []
+        self.warnings_ = []
+        if not (rec.has("L_foot") or rec.has("R_foot")):
+            self.warnings_.append(f"{rec.path.name}: no foot markers: force-plate contacts not "
+                                  "assigned to a foot")
         for k, plate in enumerate(rec.plates):
-            fy = vertical_force(plate)
+            fy = vertical_force(plate, self.lowpass_hz)
             self.force_.append(fy)
-            ics, tos = threshold_crossings(fy, plate.fs, level, min_on, min_off)
+            ics, tos = threshold_crossings(fy, plate.fs, self.threshold_n, self.min_contact_s,
+                                           self.min_gap_s)
             for ic, to in zip(ics, tos, strict=True):
                 rows.append({"side": _side_at(rec, 0.5 * (ic + to)), "ic_s": ic, "to_s": to,
                              "plate": k})

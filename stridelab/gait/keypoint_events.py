@@ -27,11 +27,14 @@ assumed.
 
 from __future__ import annotations
 
+from typing import Self
+
 import numpy as np
 import pandas as pd
 from scipy.signal import find_peaks
 
 from stridelab.errors import InputFileError
+from stridelab.gait.base import check_recording
 from stridelab.io.recording import Recording
 from stridelab.signal import fill_gaps
 from stridelab.thresholds import threshold
@@ -133,38 +136,57 @@ def stance_in_window(height: np.ndarray, fs: float, start: int, stop: int,
     return (start + ic) / fs, (start + to) / fs
 
 
-
 class KeypointEventDetection:
     """Contacts of both feet from 2D keypoints in the engine frame (see module docstring).
 
+    Follows the :class:`~stridelab.gait.base.EventDetector` protocol. Parameters left at
+    ``None`` take their value from the threshold table when the detector is made, and the
+    attribute of the same name holds that value; any value given, ``0`` included, is kept.
+
     Parameters
     ----------
-    landing_leg, clearance_leg
+    landing_leg
         Height above the stride's floor, as a share of leg length, below which the foot has
-        landed, and above which it has left the ground (defaults: ``video.events.landing_leg``
-        and ``video.events.clearance_leg``).
+        landed (default: the table's ``video.events.landing_leg``).
+    clearance_leg
+        Height above the stride's floor, as a share of leg length, above which the foot has
+        left the ground (default ``video.events.clearance_leg``).
     slowing
         Share of the peak landing speed below which the descent counts as stopped (default
         ``video.events.landing_slowing``).
     max_gap_s
-        Longest keypoint gap filled before detection.
+        Longest keypoint gap filled before detection, s.
+    min_contact_s
+        Contacts shorter than this are kept but flagged in ``warnings_``, s (default
+        ``gait.forceplate.min_contact``, 0.08 s).
 
     Attributes
     ----------
     contacts_
-        ``side``, ``ic_s``, ``to_s`` per contact, in time order.
+        One row per contact in time order: ``side`` (``"L"``/``"R"``), ``ic_s`` and ``to_s``
+        (initial contact and toe-off, s).
     period_s_
-        Stride period found per side.
+        Stride period found per side, s (a side without a regular rhythm is absent).
+    floor_slope_
+        Slope dy/dx of the floor line fitted in a side view (0 when not fitted).
     warnings_
-        Problems found.
+        Problems found (a foot without rhythm, doubtful short contacts).
     """
 
+    NEEDS = tuple(f"{s}_{p}" for s in "LR" for p in ("hip", "knee", "ankle", "heel", "toe"))
+    """Keypoints the detection reads."""
+
     def __init__(self, landing_leg: float | None = None, clearance_leg: float | None = None,
-                 slowing: float | None = None, max_gap_s: float = 0.1) -> None:
-        self.landing_leg = landing_leg
-        self.clearance_leg = clearance_leg
-        self.slowing = slowing
+                 slowing: float | None = None, max_gap_s: float = 0.1,
+                 min_contact_s: float | None = None) -> None:
+        self.landing_leg = (threshold("video.events.landing_leg")
+                            if landing_leg is None else landing_leg)
+        self.clearance_leg = (threshold("video.events.clearance_leg")
+                              if clearance_leg is None else clearance_leg)
+        self.slowing = threshold("video.events.landing_slowing") if slowing is None else slowing
         self.max_gap_s = max_gap_s
+        self.min_contact_s = (threshold("gait.forceplate.min_contact")
+                              if min_contact_s is None else min_contact_s)
 
     def _leg_length(self, rec: Recording) -> float:
         legs = [np.linalg.norm(rec.points[f"{s}_hip"] - rec.points[f"{s}_knee"], axis=1)
@@ -173,13 +195,30 @@ class KeypointEventDetection:
         legs = np.concatenate(legs)
         return float(np.nanpercentile(legs, 90))
 
-    def detect(self, rec: Recording) -> KeypointEventDetection:
-        """Find the contacts in ``rec`` (from :mod:`stridelab.pose.recording`)."""
+    def detect(self, rec: Recording) -> Self:
+        """Find the contacts in ``rec``.
+
+        Parameters
+        ----------
+        rec
+            Keypoints in the engine frame (from :mod:`stridelab.pose.to_recording`), with the
+            hip, knee, ankle, heel and toe keypoints of both sides.
+
+        Returns
+        -------
+        Self
+            This detector, with ``contacts_``, ``period_s_``, ``floor_slope_`` and
+            ``warnings_`` set.
+
+        Raises
+        ------
+        InputFileError
+            When ``rec`` is not in the engine frame, lacks a keypoint, its vertical axis looks
+            wrong, or no foot shows a regular running rhythm.
+        """
+        check_recording(rec, landmarks=("pelvis",), points=self.NEEDS)
         leg = self._leg_length(rec)
-        level = ((self.landing_leg or threshold("video.events.landing_leg")) * leg,
-                 (self.clearance_leg or threshold("video.events.clearance_leg")) * leg,
-                 self.slowing if self.slowing is not None
-                 else threshold("video.events.landing_slowing"))
+        level = (self.landing_leg * leg, self.clearance_leg * leg, self.slowing)
         side_view = rec.axes.get("view", "side") == "side"
         pelvis = rec.landmark("pelvis")
         self.floor_slope_ = 0.0
@@ -230,11 +269,11 @@ class KeypointEventDetection:
             keep = resid <= np.percentile(resid, 80)
         return slope
 
-    def _pass(self, rec: Recording, level: float, side_view: bool, pelvis: np.ndarray,
-              slope: float) -> list[dict]:
+    def _pass(self, rec: Recording, level: tuple[float, float, float], side_view: bool,
+              pelvis: np.ndarray, slope: float) -> list[dict]:
         fs = rec.fs
         rows, self.period_s_, self.warnings_ = [], {}, []
-        min_contact, short = threshold("gait.forceplate.min_contact"), 0
+        min_contact, short = self.min_contact_s, 0
         heights = {side: self._foot(rec, side, slope)[1] for side in "LR"}
         if not side_view or rec.axes.get("setting") == "overground":
             heights = floor_detrended(heights, fs)
