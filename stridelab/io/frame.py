@@ -97,7 +97,8 @@ def to_engine_frame(rec: Recording, vertical: str | None = None,
     Parameters
     ----------
     rec
-        A recording in lab axes.
+        A recording in lab axes (:meth:`Recording.from_dataframe
+        <stridelab.io.recording.Recording.from_dataframe>` calls this itself).
     vertical, forward
         Lab axes such as ``"+y"`` or ``"-x"``; detected from the data when ``None``.
 
@@ -128,7 +129,9 @@ def to_engine_frame(rec: Recording, vertical: str | None = None,
 
 
 def _setting(rec: Recording) -> str:
-    """Treadmill when the pelvis travels less than 0.5 m/s on average."""
+    """Treadmill when the pelvis travels less than 0.5 m/s on average (unknown without it)."""
+    if not rec.has("pelvis"):
+        return "unknown"
     x = rec.landmark("pelvis")[:, 0]
     ok = np.isfinite(x)
     if ok.sum() < 2:
