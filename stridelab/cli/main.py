@@ -17,10 +17,11 @@ from stridelab import __version__
 from stridelab.cli.analyze import analyze
 from stridelab.cli.assess_cmd import assess
 from stridelab.cli.example import example
-from stridelab.cli.load_cmd import app as load_app
+from stridelab.cli.load_cmd import app as runs_app
+from stridelab.cli.options import Command, Group
 from stridelab.cli.plan_cmd import plan
 from stridelab.cli.report_cmd import report
-from stridelab.cli.workout_cmd import app as log_app
+from stridelab.cli.workout_cmd import app as strength_app
 from stridelab.errors import StridelabError
 
 app = typer.Typer(
@@ -30,14 +31,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
-app.command(name="analyze")(analyze)
-app.command(name="example")(example)
-app.command(name="assess")(assess)
-app.command(name="plan")(plan)
-app.command(name="report")(report)
-app.add_typer(log_app, name="log")
-app.add_typer(load_app, name="load")
+app.command(name="analyze", cls=Command)(analyze)
+app.command(name="example", cls=Command)(example)
+app.command(name="assess", cls=Command)(assess)
+app.command(name="plan", cls=Command)(plan)
+app.command(name="report", cls=Command)(report)
+app.add_typer(runs_app, name="runs")
+app.add_typer(strength_app, name="strength")
+# the earlier names, one letter apart and easy to mix up: they still run, unlisted
+app.add_typer(runs_app, name="load", hidden=True)
+app.add_typer(strength_app, name="log", hidden=True)
 
 
 def _version_callback(value: bool) -> None:
