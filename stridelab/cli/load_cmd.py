@@ -1,4 +1,7 @@
-"""``stridelab load``: the training log from watch files, and the load guards."""
+"""``stridelab runs``: runs from watch files (the training log) and the training-load guards.
+
+``stridelab load`` is the earlier name, kept as a hidden alias.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from stridelab.cli import options as opt
 from stridelab.errors import InputFileError, StridelabError
 from stridelab.load import metrics
 from stridelab.load.log import IMPORTED, PRESENT, REJECTED, ImportOutcome, import_paths
@@ -19,14 +23,16 @@ from stridelab.store.db import ActivityStore, StoredActivity
 from stridelab.thresholds import threshold
 
 app = typer.Typer(
-    help="Training log from watch files (FIT, GPX, TCX, Garmin/Strava export zips) and the "
+    short_help="Runs from watch files: import, list, and the training-load guards.",
+    help="Runs from watch files (FIT, GPX, TCX, Garmin/Strava export zips) and the "
     "training-load guards: weekly 10 % rule, single-run spike (Frandsen 2025), ACWR "
-    "(contested), monotony and strain.",
+    "(contested), monotony and strain. Walks, rides ... are listed but left out of the load.",
     no_args_is_help=True,
+    cls=opt.Group,
 )
 
 DbOption = Annotated[Path | None, typer.Option(
-    "--db", envvar="STRIDELAB_DB",
+    "--db", envvar="STRIDELAB_DB", metavar=opt.FILE,
     help="Training-log database (SQLite). Default: the user's data directory.",
 )]
 
@@ -49,9 +55,11 @@ def _km(metres: float | None) -> str:
     return "-" if metres is None else f"{metres / 1000:.2f}"
 
 
-@app.command("import")
+@app.command("import", cls=opt.Command)
 def import_command(
-    paths: Annotated[list[Path], typer.Argument(help="Activity files, folders or export zips.")],
+    paths: Annotated[list[Path], typer.Argument(
+        metavar=opt.many(opt.PATH),
+        help="Activity files (.fit, .gpx, .tcx), folders or export zips.")],
     db: DbOption = None,
 ) -> None:
     """Import activity files; files already in the log are skipped, bad files are named.
@@ -127,15 +135,16 @@ def _notes_table(noted: list[ImportOutcome], per_file_max: int = 20) -> Table:
     table.add_column("files", justify="right")
     for note, n in sorted(counts.items(), key=lambda item: -item[1]):
         table.add_row(note, str(n))
-    table.caption = "`stridelab load list` shows which activities"
+    table.caption = "`stridelab runs list` shows which activities"
     return table
 
 
-@app.command("list")
+@app.command("list", cls=opt.Command)
 def list_command(
     db: DbOption = None,
     running_only: Annotated[bool, typer.Option("--running-only", help="Only runs.")] = False,
-    last: Annotated[int, typer.Option("--last", help="Show only the latest N (0: all).")] = 0,
+    last: Annotated[int, typer.Option("--last", metavar=opt.N,
+                                      help="Show only the latest N (0: all).")] = 0,
 ) -> None:
     """List the activities in the training log, oldest first."""
     with ActivityStore(db) as store:
@@ -162,10 +171,12 @@ def list_command(
     Console().print(table)
 
 
-@app.command("summary")
+@app.command("summary", cls=opt.Command)
 def summary_command(
-    activity_id: Annotated[int, typer.Argument(help="Activity id (see `stridelab load list`).")],
-    out: Annotated[Path, typer.Option("--out", help="Folder to write summary.json into.")],
+    activity_id: Annotated[int, typer.Argument(
+        metavar=opt.ID, help="Activity id (see `stridelab runs list`).")],
+    out: Annotated[Path, typer.Option("--out", metavar=opt.FOLDER,
+                                      help="Folder to write summary.json into.")],
     db: DbOption = None,
 ) -> None:
     """Write one activity's summary.json (the shape the assessment reads)."""
@@ -177,10 +188,11 @@ def summary_command(
     Console().print(f"wrote {target}")
 
 
-@app.command("sport")
+@app.command("sport", cls=opt.Command)
 def sport_command(
-    activity_id: Annotated[int, typer.Argument(help="Activity id.")],
-    sport: Annotated[str, typer.Argument(help="e.g. running, walking, cycling, paddling.")],
+    activity_id: Annotated[int, typer.Argument(metavar=opt.ID, help="Activity id.")],
+    sport: Annotated[str, typer.Argument(
+        metavar="SPORT", help="The sport: running, walking, cycling, paddling ...")],
     db: DbOption = None,
 ) -> None:
     """Correct an activity's sport (e.g. a GPX file that names none)."""
@@ -189,10 +201,10 @@ def sport_command(
     Console().print(f"activity {activity_id}: sport set to {sport}")
 
 
-@app.command("rpe")
+@app.command("rpe", cls=opt.Command)
 def rpe_command(
-    activity_id: Annotated[int, typer.Argument(help="Activity id.")],
-    rpe: Annotated[float, typer.Argument(help="Session RPE, CR-10 scale (0-10).")],
+    activity_id: Annotated[int, typer.Argument(metavar=opt.ID, help="Activity id.")],
+    rpe: Annotated[float, typer.Argument(metavar=opt.RPE, help="Session RPE, CR-10 scale (0-10).")],
     db: DbOption = None,
 ) -> None:
     """Record a session RPE, used for Foster's session load (RPE x minutes)."""
@@ -205,19 +217,21 @@ def _pct(value: float) -> str:
     return "-" if value != value else f"{value:+.0f} %"  # NaN check
 
 
-@app.command("status")
+@app.command("status", cls=opt.Command)
 def status_command(
     db: DbOption = None,
     week_of: Annotated[datetime | None, typer.Option(
-        "--week-of", formats=["%Y-%m-%d"], help="A day of the week to show (default: today).",
+        "--week-of", formats=["%Y-%m-%d"], metavar=opt.DATE,
+        help="A day of the week to show (default: today).",
     )] = None,
     include_non_running: Annotated[bool, typer.Option(
         "--include-non-running", help="Count walks, rides, paddling ... as load too.",
     )] = False,
-    plot: Annotated[Path, typer.Option("--plot", help="Plot file to write.")] = Path(
+    plot: Annotated[Path, typer.Option("--plot", metavar=opt.FILE,
+                                       help="Plot file to write.")] = Path(
         "load_status.png"),
     weeks: Annotated[int, typer.Option(
-        "--weeks", min=2, help="Weeks in the trend table and plot.")] = 8,
+        "--weeks", min=2, metavar=opt.N, help="Weeks in the trend table and plot.")] = 8,
 ) -> None:
     """Show this week's load, the guards and the trend; write a plot."""
     console = Console()
@@ -225,7 +239,7 @@ def status_command(
         activities = store.activities(include_non_running=include_non_running)
     if not activities:
         console.print("The training log has no runs yet: import files with "
-                      "`stridelab load import PATH...`.")
+                      "`stridelab runs import PATH...`.")
         return
     today = date.today()
     chosen = week_of.date() if week_of else today

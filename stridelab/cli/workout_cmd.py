@@ -1,4 +1,8 @@
-"""``stridelab log``: record strength & balance workouts and get the next prescription."""
+"""``stridelab strength``: record strength & balance workouts and get the next prescription.
+
+``stridelab log`` is the earlier name (and ``strength workout`` of ``strength log``), kept as
+hidden aliases.
+"""
 
 from __future__ import annotations
 
@@ -12,19 +16,22 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from stridelab.cli import options as opt
 from stridelab.errors import StridelabError
 from stridelab.program.library import Exercise, load_library
 from stridelab.program.overload import NextPrescription, OverloadRule, Performance
 from stridelab.store.workouts import WorkoutEntry, WorkoutLog
 
 app = typer.Typer(
+    short_help="Strength & balance workouts: log them, see the next prescription.",
     help="Strength & balance workout log (SQLite, the training-log database) and the next "
     "prescription by the ACSM 2009 overload rule.",
     no_args_is_help=True,
+    cls=opt.Group,
 )
 
 DbOption = Annotated[Path | None, typer.Option(
-    "--db", envvar="STRIDELAB_DB",
+    "--db", envvar="STRIDELAB_DB", metavar=opt.FILE,
     help="Training-log database (SQLite). Default: the user's data directory.",
 )]
 
@@ -77,25 +84,32 @@ def _describe(rx: NextPrescription) -> str:
     return f"{rx.name}: {rx.sets} x {rx.target_reps}{unit} at {load}{change}"
 
 
-@app.command("workout")
+@app.command("log", cls=opt.Command)
 def workout_command(
-    exercise: Annotated[str, typer.Option("--exercise", "-e", help="Exercise id, e.g. "
-                                          "str_goblet_squat (see program.json).")],
-    sets: Annotated[int, typer.Option("--sets", min=1, max=20, help="Sets done.")],
-    reps: Annotated[str, typer.Option("--reps", help="Reps (or seconds, metres, contacts) per "
-                                      "set: 8,8,10; one value for all sets.")],
-    load: Annotated[str | None, typer.Option("--load", help="Load in kg: 40, or one per set "
+    exercise: Annotated[str, typer.Option("--exercise", "-e", metavar=opt.ID,
+                                          help="Exercise id, e.g. str_goblet_squat (see "
+                                          "program.json).")],
+    sets: Annotated[int, typer.Option("--sets", min=1, max=20, metavar=opt.N,
+                                      help="Sets done.")],
+    reps: Annotated[str, typer.Option("--reps", metavar=opt.comma(opt.N),
+                                      help="Reps (or seconds, metres, contacts) per set: "
+                                      "8,8,10; one value for all sets.")],
+    load: Annotated[str | None, typer.Option("--load", metavar=opt.comma(opt.KG),
+                                             help="Load in kg: 40, or one per set "
                                              "(40,40,42.5); leave out for bodyweight.")] = None,
-    rpe: Annotated[float | None, typer.Option("--rpe", min=0, max=10,
+    rpe: Annotated[float | None, typer.Option("--rpe", min=0, max=10, metavar=opt.RPE,
                                               help="Effort, CR-10 (e.g. 8).")] = None,
     day: Annotated[datetime | None, typer.Option("--date", formats=["%Y-%m-%d"],
+                                                 metavar=opt.DATE,
                                                  help="Day done (default today).")] = None,
-    target: Annotated[int | None, typer.Option("--target", min=1, help="Target reps aimed at "
-                                               "(default: the last prescription, else the "
-                                               "library's).")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="Free text.")] = None,
-    increment: Annotated[float | None, typer.Option("--increment", min=0.1, help="Smallest "
-                                                    "load step you have, kg.")] = None,
+    target: Annotated[int | None, typer.Option("--target", min=1, metavar=opt.N,
+                                               help="Target reps aimed at (default: the last "
+                                               "prescription, else the library's).")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar=opt.TEXT,
+                                             help="Free text.")] = None,
+    increment: Annotated[float | None, typer.Option("--increment", min=0.1, metavar=opt.KG,
+                                                    help="Smallest load step you have, "
+                                                    "kg.")] = None,
     db: DbOption = None,
 ) -> None:
     """Record one exercise of a workout; prints the next session's prescription."""
@@ -133,12 +147,16 @@ def workout_command(
     console.print(f"[dim]{escape(rx.reason)}[/]")
 
 
-@app.command("next")
+app.command("workout", cls=opt.Command, hidden=True)(workout_command)  # the earlier name
+
+
+@app.command("next", cls=opt.Command)
 def next_command(
-    exercise: Annotated[str | None, typer.Option("--exercise", "-e",
+    exercise: Annotated[str | None, typer.Option("--exercise", "-e", metavar=opt.ID,
                                                  help="Only this exercise.")] = None,
-    increment: Annotated[float | None, typer.Option("--increment", min=0.1, help="Smallest "
-                                                    "load step you have, kg.")] = None,
+    increment: Annotated[float | None, typer.Option("--increment", min=0.1, metavar=opt.KG,
+                                                    help="Smallest load step you have, "
+                                                    "kg.")] = None,
     db: DbOption = None,
 ) -> None:
     """Show the next prescription for every logged exercise (or one)."""
@@ -150,7 +168,7 @@ def next_command(
     histories = {i: h for i, h in histories.items() if h}
     console = Console()
     if not histories:
-        console.print("No workouts logged yet: `stridelab log workout --exercise ID --sets 3 "
+        console.print("No workouts logged yet: `stridelab strength log --exercise ID --sets 3 "
                       "--reps 8,8,8 --load 40`.")
         return
     table = Table(title="Next prescription (ACSM 2009: +2-10 % when the target is beaten by "
@@ -166,11 +184,12 @@ def next_command(
     console.print(table)
 
 
-@app.command("list")
+@app.command("list", cls=opt.Command)
 def list_command(
-    exercise: Annotated[str | None, typer.Option("--exercise", "-e",
+    exercise: Annotated[str | None, typer.Option("--exercise", "-e", metavar=opt.ID,
                                                  help="Only this exercise.")] = None,
-    last: Annotated[int, typer.Option("--last", min=0, help="Only the latest N (0: all).")] = 0,
+    last: Annotated[int, typer.Option("--last", min=0, metavar=opt.N,
+                                      help="Only the latest N (0: all).")] = 0,
     db: DbOption = None,
 ) -> None:
     """List logged workouts, oldest first."""
