@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from stridelab.cli import options as opt
+
 SEVERITY_STYLE = {"ok": "green", "watch": "yellow", "concern": "bold red"}
 
 
@@ -65,11 +67,13 @@ def print_findings(console: Console, findings, title: str) -> None:
 
 
 def assess(
-    path: Path = typer.Argument(..., help="Results folder (with summary.json), a summary.json, "
+    path: Path = typer.Argument(..., metavar=opt.PATH,
+                                help="Results folder (with summary.json), a summary.json, "
                                 "or a watch file (.fit, .gpx, .tcx)."),
     json_out: Path = typer.Option(
-        None, "--json", help="Where to write the findings (default: findings.json beside the "
-        "summary; for a watch file, NAME.findings.json in the current folder)."),
+        None, "--json", metavar=opt.FILE,
+        help="Where to write the findings (default: findings.json beside the summary; for a "
+        "watch file, NAME.findings.json in the current folder)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Write the file, print no table."),
 ) -> None:
     """Turn a summary into evidence-graded findings: band, source, meaning, associations."""

@@ -6,15 +6,19 @@ from pathlib import Path
 
 import typer
 
+from stridelab.cli import options as opt
+
 
 def example(
-    path: Path = typer.Argument(Path("example.trc"), help="The .trc file to write."),
-    cadence: float = typer.Option(170.0, help="Steps per minute."),
-    contact_ms: float = typer.Option(240.0, help="Mean contact time, ms."),
-    asymmetry: float = typer.Option(0.0, help="Right-minus-left contact time, as a fraction."),
-    duration: float = typer.Option(20.0, help="Length of the recording, s."),
-    noise_mm: float = typer.Option(0.5, help="Marker noise SD, mm."),
-    seed: int = typer.Option(0, help="Random seed."),
+    path: Path = typer.Argument(Path("example.trc"), metavar=opt.FILE,
+                                help="The .trc file to write."),
+    cadence: float = typer.Option(170.0, metavar="SPM", help="Steps per minute."),
+    contact_ms: float = typer.Option(240.0, metavar="MS", help="Mean contact time, ms."),
+    asymmetry: float = typer.Option(0.0, metavar="FRACTION",
+                                    help="Right-minus-left contact time, as a fraction."),
+    duration: float = typer.Option(20.0, metavar="SECONDS", help="Length of the recording, s."),
+    noise_mm: float = typer.Option(0.5, metavar="MM", help="Marker noise SD, mm."),
+    seed: int = typer.Option(0, metavar=opt.N, help="Random seed."),
 ) -> None:
     """Write a simulated treadmill runner (Fukuchi marker names) with known events.
 

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from stridelab.assess.model import TARGETS
+from stridelab.cli import options as opt
 from stridelab.program.config import read_questionnaire
 from stridelab.program.generator import ProgramGenerator
 from stridelab.program.inputs import merge_findings, read_results
@@ -24,31 +25,42 @@ SEVERITY_STYLE = {"concern": "bold red", "watch": "yellow", "ok": "green"}
 
 def plan(
     results: Annotated[list[Path], typer.Argument(
+        metavar=opt.many(opt.RESULTS),
         help="Results folders (with findings.json, or summary.json to assess now) or "
         "findings.json files.")],
     weeks: Annotated[int | None, typer.Option(
-        "--weeks", min=1, max=52, help="Program length in weeks (default 8).")] = None,
+        "--weeks", min=1, max=52, metavar=opt.N,
+        help="Program length in weeks (default 8).")] = None,
     season: Annotated[str | None, typer.Option(
-        "--season", help="off (2 sessions a week) or in (1 a week, maintenance).")] = None,
+        "--season", metavar=opt.choice("off", "in"),
+        help="off: 2 sessions a week; in: 1 a week (maintenance).")] = None,
     equipment: Annotated[str | None, typer.Option(
-        "--equipment", help="home, gym, or a list: dumbbell,band,box ...")] = None,
+        "--equipment", metavar=opt.comma("ITEM"),
+        help="home, gym, or a list: dumbbell,band,box ...")] = None,
     experience: Annotated[str | None, typer.Option(
-        "--experience", help="novice, intermediate or advanced (strength training).")] = None,
+        "--experience", metavar="LEVEL",
+        help="novice, intermediate or advanced (strength training).")] = None,
     avoid: Annotated[str | None, typer.Option(
-        "--avoid", help="Areas to spare: knee,achilles,ankle,hip,lower_back,shoulder.")] = None,
+        "--avoid", metavar=opt.comma("AREA"),
+        help="Areas to spare: knee,achilles,ankle,hip,lower_back,shoulder.")] = None,
     questionnaire: Annotated[Path | None, typer.Option(
-        "--questionnaire", help="TOML with the same settings (the options here win).")] = None,
+        "--questionnaire", metavar=opt.FILE,
+        help="TOML with the same settings (the options here win).")] = None,
     start: Annotated[datetime | None, typer.Option(
-        "--start", formats=["%Y-%m-%d"], help="First session (default: next Monday).")] = None,
+        "--start", formats=["%Y-%m-%d"], metavar=opt.DATE,
+        help="First session (default: next Monday).")] = None,
     deload: Annotated[bool | None, typer.Option(
         "--deload/--no-deload", help="Every 4th week lighter (expert opinion; default on).",
     )] = None,
     days: Annotated[str | None, typer.Option(
-        "--days", help="Weekdays of the sessions, e.g. tue,fri.")] = None,
+        "--days", metavar=opt.comma("DAY"),
+        help="Weekdays of the sessions, e.g. tue,fri.")] = None,
     time: Annotated[str | None, typer.Option(
-        "--time", help="Session start time for the calendar, HH:MM (default 18:00).")] = None,
+        "--time", metavar=opt.TIME,
+        help="Session start time for the calendar, HH:MM (default 18:00).")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Folder for program.json (default: the first results folder).")] = None,
+        "--out", metavar=opt.FOLDER,
+        help="Folder for program.json (default: the first results folder).")] = None,
     ics: Annotated[bool, typer.Option(
         "--ics", help="Also write program.ics (iCalendar) with the planned sessions.")] = False,
 ) -> None:
@@ -135,7 +147,7 @@ def print_program(console: Console, program: Program, origins: list[str]) -> Non
         prev = w
     console.print(overview)
     console.print("Load: when every set beats the target by 1-2 reps, add 2-10 % next session "
-                  "(ACSM 2009); log it with `stridelab log workout` and see the next "
-                  "prescription with `stridelab log next`.")
+                  "(ACSM 2009); log it with `stridelab strength log` and see the next "
+                  "prescription with `stridelab strength next`.")
     for note in program.notes:
         console.print(f"[dim]- {escape(note)}[/]")
