@@ -32,8 +32,8 @@ from typing import Any
 
 from stridelab.assess.model import Finding
 from stridelab.assess.rules import ASYMMETRY, FOOT_STRIKE, RULES, Band, Rule
-from stridelab.symmetry import robinson_si, vendor_from_robinson, vendor_si
 from stridelab.errors import StridelabError
+from stridelab.symmetry import robinson_si, vendor_from_robinson, vendor_si
 from stridelab.thresholds import Threshold, load_thresholds
 
 SUMMARY_SCHEMA = "stridelab.summary/1"

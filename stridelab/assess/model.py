@@ -115,7 +115,7 @@ def findings_document(
     """The ``findings.json`` document: a schema tag, the findings and what was left out.
 
     ``findings`` holds :meth:`Finding.to_dict` items, so readers that accept
-    ``{"findings": [...]}`` (e.g. :mod:`stridelab.report.inputs`) read it unchanged.
+    ``{"findings": [...]}`` (e.g. :mod:`stridelab.report.results_folder`) read it unchanged.
 
     Parameters
     ----------

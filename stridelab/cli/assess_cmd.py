@@ -78,8 +78,8 @@ def assess(
 ) -> None:
     """Turn a summary into evidence-graded findings: band, source, meaning, associations."""
     from stridelab.assess.engine import Assessment
-    from stridelab.assess.inputs import load_input
     from stridelab.assess.model import findings_document
+    from stridelab.assess.sources import load_input
 
     loaded = load_input(path)
     result = Assessment().assess(loaded.summary)

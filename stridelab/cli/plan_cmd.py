@@ -15,8 +15,8 @@ from rich.table import Table
 from stridelab.assess.model import TARGETS
 from stridelab.cli import options as opt
 from stridelab.program.config import read_questionnaire
+from stridelab.program.findings_files import merge_findings, read_results
 from stridelab.program.generator import ProgramGenerator
-from stridelab.program.inputs import merge_findings, read_results
 from stridelab.program.model import GENERAL, Program, Session
 from stridelab.program.render import week_changes
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-_EXPORTS = {"write_report": "build", "report_folder": "build", "load_results": "inputs",
+_EXPORTS = {"write_report": "build", "report_folder": "build", "load_results": "results_folder",
             "write_pdf": "browser", "find_chromium": "browser"}
 
 __all__ = sorted(_EXPORTS)

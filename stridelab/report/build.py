@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from stridelab.assess.model import Finding
-from stridelab.report.inputs import load_results
 from stridelab.report.page import render_html
+from stridelab.report.results_folder import load_results
 
 REPORT_NAME = "report.html"
 

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from stridelab.assess.inputs import load_input
 from stridelab.assess.model import FINDINGS_SCHEMA, Finding
+from stridelab.assess.sources import load_input
 from stridelab.errors import InputFileError
 
 

@@ -7,8 +7,8 @@ import math
 import pytest
 
 from stridelab.assess.engine import Assessment, assess_summary
-from stridelab.symmetry import robinson_si, vendor_from_robinson, vendor_si
 from stridelab.errors import StridelabError
+from stridelab.symmetry import robinson_si, vendor_from_robinson, vendor_si
 from stridelab.thresholds import load_thresholds
 
 TABLE = load_thresholds()

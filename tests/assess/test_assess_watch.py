@@ -7,7 +7,7 @@ import pytest
 from garmin_fit_sdk import Decoder, Stream
 
 from stridelab.assess.engine import Assessment
-from stridelab.assess.inputs import load_input
+from stridelab.assess.sources import load_input
 from stridelab.assess.watch import summary_from_file
 from stridelab.errors import InputFileError
 from stridelab.summary.build import NO_BALANCE

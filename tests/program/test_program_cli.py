@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from stridelab.cli.workout_cmd import app as workout_app
 from stridelab.errors import InputFileError, StridelabError
-from stridelab.program.inputs import read_results
+from stridelab.program.findings_files import read_results
 from stridelab.program.library import load_library
 from stridelab.store import migrations
 from stridelab.store.workouts import WorkoutLog

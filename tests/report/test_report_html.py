@@ -159,7 +159,7 @@ def test_symmetry_index():
 
 
 def test_findings_json_forms(tmp_path):
-    from stridelab.report.inputs import read_findings
+    from stridelab.report.results_folder import read_findings
 
     items = [f.to_dict() for f in sample_findings()]
     (tmp_path / "a.json").write_text(json.dumps(items))

@@ -64,7 +64,7 @@ def read_findings_file(path: str | Path) -> list[Finding]:
 def _assess(folder: Path) -> list[Finding]:
     try:
         from stridelab.assess.engine import assess_summary
-        from stridelab.assess.inputs import read_summary
+        from stridelab.assess.sources import read_summary
     except ImportError:
         raise InputFileError(folder, "no findings.json: run `stridelab assess "
                              f"{folder}` first") from None
