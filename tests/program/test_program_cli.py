@@ -1,4 +1,4 @@
-"""`stridelab plan` and `stridelab log` run as a user runs them (subprocesses, real SQLite)."""
+"""`stridelab plan` and `stridelab strength` run as a user runs them (subprocesses, real SQLite)."""
 
 import json
 import os
@@ -125,18 +125,18 @@ def test_plan_assesses_a_summary_only_folder(tmp_path):
     assert json.loads((folder / "program.json").read_text())["weeks"]
 
 
-def test_log_workout_round_trip_and_next_prescription(tmp_path):
+def test_strength_log_round_trip_and_next_prescription(tmp_path):
     db = tmp_path / "log.sqlite"
-    res = run_cli("log", "workout", "--exercise", "str_back_squat", "--sets", 3,
+    res = run_cli("strength", "log", "--exercise", "str_back_squat", "--sets", 3,
                   "--reps", "9,9,10", "--load", 60, "--rpe", 8, "--date", "2026-12-01",
                   "--target", 8, "--db", db)
     assert res.returncode == 0, res.stderr
     assert "62.5 kg" in res.stdout and "increase load" in res.stdout
     # the target defaults to the last prescription; the database also comes from STRIDELAB_DB
-    res = run_cli("log", "workout", "-e", "str_back_squat", "--sets", 3, "--reps", "8,7,5",
+    res = run_cli("strength", "log", "-e", "str_back_squat", "--sets", 3, "--reps", "8,7,5",
                   "--load", 62.5, "--date", "2026-12-04", env_db=db)
     assert res.returncode == 0, res.stderr
-    res = run_cli("log", "workout", "-e", "bal_single_firm_eo", "--sets", 2, "--reps", 30,
+    res = run_cli("strength", "log", "-e", "bal_single_firm_eo", "--sets", 2, "--reps", 30,
                   "--date", "2026-12-04", "--db", db)
     assert res.returncode == 0, res.stderr
     with WorkoutLog(db) as log:
@@ -152,19 +152,33 @@ def test_log_workout_round_trip_and_next_prescription(tmp_path):
         migrations.LATEST
     assert con.execute("SELECT COUNT(*) FROM workout_set").fetchone()[0] == 8
     con.close()
-    res = run_cli("log", "next", "--db", db)
+    res = run_cli("strength", "next", "--db", db)
     assert res.returncode == 0, res.stderr
     assert "reduce load" in res.stdout  # missed by 3 at 62.5 kg
     assert "harder variant" in res.stdout
-    listed = run_cli("log", "list", "--db", db)
+    listed = run_cli("strength", "list", "--db", db)
     assert listed.returncode == 0 and "bal_single_firm_eo" in listed.stdout
 
 
-def test_log_workout_error_is_one_line(tmp_path):
-    res = run_cli("log", "workout", "-e", "str_back_squatt", "--sets", 3, "--reps", 8,
+def test_strength_log_error_is_one_line(tmp_path):
+    res = run_cli("strength", "log", "-e", "str_back_squatt", "--sets", 3, "--reps", 8,
                   "--db", tmp_path / "log.sqlite")
     assert res.returncode == 2
     assert "did you mean str_back_squat" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_earlier_names_still_log_workouts(tmp_path):
+    """`stridelab log workout` and `stridelab strength workout`: hidden, still working."""
+    db = tmp_path / "log.sqlite"
+    for command in (["log", "workout"], ["strength", "workout"]):
+        res = run_cli(*command, "-e", "str_back_squat", "--sets", 2, "--reps", 8, "--load", 40,
+                      "--db", db)
+        assert res.returncode == 0, res.stderr
+        assert "next:" in res.stdout
+    res = run_cli("log", "list", "--db", db)
+    assert res.returncode == 0 and res.stdout.count("str_back_squat") == 2
+    shown = run_cli("strength", "--help")
+    assert "│ log " in shown.stdout and "│ workout" not in shown.stdout  # command rows
 
 
 @pytest.mark.parametrize("args, message", [
@@ -172,8 +186,8 @@ def test_log_workout_error_is_one_line(tmp_path):
     (["-e", "str_back_squat", "--sets", 2, "--reps", "8", "--load", "x"], "numbers"),
     (["-e", "str_back_squat", "--sets", 2, "--reps", "8", "--load", "-5"], "negative"),
 ])
-def test_log_workout_bad_values(tmp_path, args, message):
-    result = CliRunner().invoke(workout_app, ["workout", *map(str, args),
+def test_strength_log_bad_values(tmp_path, args, message):
+    result = CliRunner().invoke(workout_app, ["log", *map(str, args),
                                               "--db", str(tmp_path / "log.sqlite")])
     assert isinstance(result.exception, StridelabError)
     assert message in str(result.exception)
