@@ -311,6 +311,167 @@ def _decode_skipping(container, stream, skip_before: int | None):
         yield from packet.decode()
 
 
+_DONE = object()
+"""Put in the frame queue after the last frame of the range."""
+
+
+def _coded_size(shown: tuple[int, int] | None, rotation: int) -> tuple[int, int] | None:
+    """A ``(width, height)`` given as displayed, in the stored orientation (``None`` kept).
+
+    Frames are scaled before they are turned upright, so in the stored orientation.
+
+    Parameters
+    ----------
+    shown
+        Size as displayed, or ``None`` (the clip's own).
+    rotation
+        Rotation in degrees the player applies (:attr:`VideoInfo.rotation`).
+    """
+    if shown is None:
+        return None
+    return (shown[1], shown[0]) if rotation in (90, 270) else tuple(shown)
+
+
+class _RangeDecoder:
+    """Decodes a range of frames in a background thread and hands them on through a queue.
+
+    :func:`iter_frames_between` runs :meth:`run` in a thread and reads :meth:`handed_on`;
+    setting :attr:`stop` makes the thread give up.
+
+    Parameters
+    ----------
+    path
+        The clip.
+    info
+        What the container says about it (:func:`probe_video`).
+    first_pts, stop_pts, prefetch, decoder_threads, size, tap, tap_size, planar
+        As for :func:`iter_frames_between`.
+    """
+
+    def __init__(self, path: Path, info: VideoInfo, first_pts: int | None,
+                 stop_pts: int | None, prefetch: int, decoder_threads: int,
+                 size: tuple[int, int] | None, tap: Callable[[int, np.ndarray], None] | None,
+                 tap_size: tuple[int, int] | None, planar: bool) -> None:
+        self.path, self.rotation = path, info.rotation
+        self.first_pts, self.stop_pts = first_pts, stop_pts
+        self.decoder_threads = decoder_threads
+        self.coded_size = _coded_size(size, info.rotation)
+        self.coded_tap_size = _coded_size(tap_size, info.rotation)
+        self.tap, self.planar = tap, planar
+        self.frames: queue.Queue = queue.Queue(maxsize=prefetch)
+        self.stop = threading.Event()
+
+    def put(self, item) -> bool:
+        """Queue ``item``, waiting while the queue is full; ``False`` once :attr:`stop` is set."""
+        while not self.stop.is_set():
+            try:
+                self.frames.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def handed_on(self) -> Iterator[tuple[int, np.ndarray]]:
+        """Yield the queued ``(pts, image)`` items until the end; re-raise a decoding error.
+
+        Raises
+        ------
+        Exception
+            The error the decoding thread met (:class:`InputFileError` for an unreadable
+            stream).
+        """
+        while True:
+            item = self.frames.get()
+            if item is _DONE:
+                return
+            if isinstance(item, Exception):
+                raise item
+            yield item
+
+    def run(self) -> None:
+        """Decode the range (after a seek when it has a start) and queue it, then the end mark.
+
+        Errors are queued for the reading thread instead of raised.
+        """
+        import av
+
+        if self.decoder_threads == 1:  # one process per core: OpenCV's converter stays in this one
+            import cv2
+
+            cv2.setNumThreads(1)
+        seek = self.first_pts is not None
+        try:
+            for attempt_seek in ((True, False) if seek else (False,)):
+                container = _open(self.path)
+                try:
+                    if self.decode_from(container, attempt_seek):
+                        break
+                finally:
+                    container.close()
+            self.put(_DONE)
+        except (av.error.FFmpegError, ValueError) as exc:
+            self.put(InputFileError(self.path, f"cannot be decoded ({exc.__class__.__name__})"))
+        except InputFileError as exc:
+            self.put(exc)
+        except Exception as exc:  # noqa: BLE001 - re-raised in the reading thread, never lost
+            self.put(exc)
+
+    def decode_from(self, container, seek: bool) -> bool:
+        """Decode and queue the range; ``False`` when the seek went past ``first_pts``.
+
+        Parameters
+        ----------
+        container
+            The opened clip (PyAV).
+        seek
+            Seek to the key frame before ``first_pts`` first (else decode from the start).
+        """
+        stream = self._video_stream(container)
+        if seek:
+            container.seek(int(self.first_pts), stream=stream, backward=True)
+        first = True
+        for frame in _decode_skipping(container, stream, self.first_pts):
+            pts = frame.pts
+            if pts is None:
+                continue
+            if first and seek and pts > self.first_pts:
+                return False
+            first = False
+            if self.first_pts is not None and pts < self.first_pts:
+                continue
+            if self.stop_pts is not None and pts >= self.stop_pts:
+                break
+            if not self.put((int(pts), self.convert(frame, int(pts)))):
+                break
+        return True
+
+    def _video_stream(self, container):
+        """The clip's video stream, with its decoding threads set."""
+        stream = container.streams.video[0]
+        if self.decoder_threads == 1:
+            stream.thread_type = "NONE"
+        else:
+            stream.thread_type = "AUTO"
+            stream.codec_context.thread_count = self.decoder_threads
+        return stream
+
+    def convert(self, frame, pts: int) -> np.ndarray:
+        """Hand the frame to the tap, then return it upright as RGB or as 4:2:0 planes.
+
+        Parameters
+        ----------
+        frame
+            A decoded PyAV frame of the range.
+        pts
+            Its presentation timestamp.
+        """
+        if self.tap is not None:
+            self.tap(pts, rotate_i420(frame_to_i420(frame, self.coded_tap_size), self.rotation))
+        if self.planar:
+            return rotate_i420(frame_to_i420(frame, self.coded_size), self.rotation)
+        return _rotate(frame_to_rgb(frame, self.coded_size), self.rotation)
+
+
 def iter_frames_between(
     path: str | Path,
     first_pts: int | None = None,
@@ -357,94 +518,13 @@ def iter_frames_between(
     InputFileError
         When the stream cannot be decoded (corrupt data, unsupported codec).
     """
-    import av
-
     path = Path(path)
-    info = probe_video(path)
-    def coded(shown: tuple[int, int] | None) -> tuple[int, int] | None:
-        # frames are scaled before the rotation: in the stored orientation
-        if shown is None:
-            return None
-        return (shown[1], shown[0]) if info.rotation in (90, 270) else tuple(shown)
-
-    coded_size, coded_tap_size = coded(size), coded(tap_size)
-    frames: queue.Queue = queue.Queue(maxsize=prefetch)
-    done = object()
-    stop = threading.Event()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                frames.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def decode_from(container, seek: bool) -> bool:
-        """Decode and hand on the range; ``False`` when the seek went past ``first_pts``."""
-        stream = container.streams.video[0]
-        if decoder_threads == 1:
-            stream.thread_type = "NONE"
-        else:
-            stream.thread_type = "AUTO"
-            stream.codec_context.thread_count = decoder_threads
-        if seek:
-            container.seek(int(first_pts), stream=stream, backward=True)
-        first = True
-        for frame in _decode_skipping(container, stream, first_pts):
-            pts = frame.pts
-            if pts is None:
-                continue
-            if first and seek and pts > first_pts:
-                return False
-            first = False
-            if first_pts is not None and pts < first_pts:
-                continue
-            if stop_pts is not None and pts >= stop_pts:
-                break
-            if tap is not None:
-                tap(int(pts), rotate_i420(frame_to_i420(frame, coded_tap_size), info.rotation))
-            if planar:
-                img = rotate_i420(frame_to_i420(frame, coded_size), info.rotation)
-            else:
-                img = _rotate(frame_to_rgb(frame, coded_size), info.rotation)
-            if not put((int(pts), img)):
-                break
-        return True
-
-    def decode() -> None:
-        if decoder_threads == 1:  # one process per core: OpenCV's converter stays in this one
-            import cv2
-
-            cv2.setNumThreads(1)
-        seek = first_pts is not None
-        try:
-            for attempt_seek in ((True, False) if seek else (False,)):
-                container = _open(path)
-                try:
-                    if decode_from(container, attempt_seek):
-                        break
-                finally:
-                    container.close()
-            put(done)
-        except (av.error.FFmpegError, ValueError) as exc:
-            put(InputFileError(path, f"cannot be decoded ({exc.__class__.__name__})"))
-        except InputFileError as exc:
-            put(exc)
-        except Exception as exc:  # noqa: BLE001 - re-raised in the reading thread, never lost
-            put(exc)
-
-    worker = threading.Thread(target=decode, name="stridelab-decode", daemon=True)
+    decoder = _RangeDecoder(path, probe_video(path), first_pts, stop_pts, prefetch,
+                            decoder_threads, size, tap, tap_size, planar)
+    worker = threading.Thread(target=decoder.run, name="stridelab-decode", daemon=True)
     worker.start()
     try:
-        while True:
-            item = frames.get()
-            if item is done:
-                return
-            if isinstance(item, Exception):
-                raise item
-            yield item
+        yield from decoder.handed_on()
     finally:
-        stop.set()
+        decoder.stop.set()
         worker.join(timeout=5)
