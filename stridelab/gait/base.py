@@ -15,13 +15,16 @@ the same method and attributes (no inheritance needed) can stand in for a built-
 
 from __future__ import annotations
 
-from typing import Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
 from stridelab.errors import InputFileError
 from stridelab.io.recording import Recording
+
+if TYPE_CHECKING:
+    from typing import Self  # Python 3.11; annotations only
 
 CONTACT_COLUMNS = ("side", "ic_s", "to_s")
 """Columns every detector's ``contacts_`` has (force-plate detection adds ``plate``)."""

@@ -28,7 +28,7 @@ Initial contact is the start of a contact interval, toe-off its end. Gaps up to
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,9 @@ from stridelab.gait.base import check_recording
 from stridelab.io.recording import Recording
 from stridelab.signal import fill_gaps, threshold_crossings
 from stridelab.thresholds import threshold
+
+if TYPE_CHECKING:
+    from typing import Self  # Python 3.11; annotations only
 
 
 def foot_points(rec: Recording, side: str, toe_extension: float) -> list[np.ndarray]:

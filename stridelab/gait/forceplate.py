@@ -9,7 +9,7 @@ that is lower (relative to its own lowest level) at mid-contact.
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,9 @@ from stridelab.gait.base import check_recording
 from stridelab.io.recording import ForcePlate, Recording
 from stridelab.signal import lowpass, threshold_crossings
 from stridelab.thresholds import threshold
+
+if TYPE_CHECKING:
+    from typing import Self  # Python 3.11; annotations only
 
 
 def vertical_force(plate: ForcePlate, lowpass_hz: float | None = None) -> np.ndarray:

@@ -27,7 +27,7 @@ assumed.
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,9 @@ from stridelab.gait.base import check_recording
 from stridelab.io.recording import Recording
 from stridelab.signal import fill_gaps
 from stridelab.thresholds import threshold
+
+if TYPE_CHECKING:
+    from typing import Self  # Python 3.11; annotations only
 
 
 def stride_period(signal: np.ndarray, fs: float, min_s: float = 0.4,
