@@ -2,8 +2,10 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import pandas as pd
 import pytest
@@ -18,6 +20,9 @@ def test_help_lists_commands(shared_file):
     res = run_cli("--help")
     assert res.returncode == 0
     assert "analyze" in res.stdout
+    rows = [line.strip("│ ").split(" ")[0] for line in res.stdout.splitlines()]
+    assert "runs" in rows and "strength" in rows
+    assert "load" not in rows and "log" not in rows  # earlier names: hidden aliases
 
 
 def test_analyze_rbds_writes_strides_and_summary(shared_file, tmp_path):
@@ -123,3 +128,66 @@ def test_output_is_complete_when_piped(tmp_path):
                           env={**os.environ, "STRIDELAB_SLOW_EXIT": "1"})
     assert slow.returncode == 0
     assert len(res.stdout.splitlines()) == len(slow.stdout.splitlines())
+
+
+def _all_commands():
+    """Every command path of the app, hidden aliases included, e.g. ('runs', 'import')."""
+    import typer
+
+    from stridelab.cli.main import app
+
+    def walk(command, path):
+        yield path
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, (*path, name))
+
+    return list(walk(typer.main.get_command(app), ()))
+
+
+COMMANDS = _all_commands()
+
+
+def test_the_commands_and_their_aliases():
+    assert {("runs",), ("strength",), ("load",), ("log",)} <= set(COMMANDS)
+    for sub in ("import", "list", "summary", "sport", "rpe", "status"):
+        assert ("runs", sub) in COMMANDS and ("load", sub) in COMMANDS
+    for sub in ("log", "next", "list", "workout"):
+        assert ("strength", sub) in COMMANDS and ("log", sub) in COMMANDS
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "stridelab")
+def test_help_shows_readable_placeholders(command):
+    from typer.testing import CliRunner
+
+    from stridelab.cli.main import app
+
+    res = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "100"})
+    assert res.exit_code == 0, res.output
+    assert "Usage: stridelab" in res.output
+    for placeholder in ("<bool>", "{path}", "list[", "{"):
+        assert placeholder not in res.output, placeholder
+    if command[:1] != ("analyze",):  # analyze: its owner applies stridelab.cli.options
+        assert not re.search(r"<(str|int|float|path|datetime|%Y)", res.output), res.output
+
+
+def test_flags_take_no_value(tmp_path):
+    res = run_cli("report", tmp_path, "--pdf", "true")
+    assert res.returncode == 2 and "true" in res.stderr  # an unexpected extra argument
+
+
+def test_runs_and_the_earlier_load_name(tmp_path):
+    from stridelab.io.activity.synth import encode_run
+
+    run = tmp_path / "morning.fit"
+    run.write_bytes(encode_run(datetime(2026, 5, 4, 6, 0, tzinfo=timezone.utc), 8000.0, 2640.0,
+                               step_s=60))
+    db = tmp_path / "log.sqlite"
+    res = run_cli("runs", "import", run, "--db", db)
+    assert res.returncode == 0, res.stderr
+    assert "imported" in res.stdout
+    for group in ("runs", "load"):
+        res = run_cli(group, "list", "--db", db)
+        assert res.returncode == 0, res.stderr
+        assert "Training log (1 activities)" in res.stdout and "running" in res.stdout
+    res = run_cli("load", "import", run, "--db", db)
+    assert res.returncode == 0 and "already present" in res.stdout
