@@ -29,7 +29,13 @@ from stridelab.parallel import (
 from stridelab.pose.backends import PoseBackend, make_backend
 from stridelab.pose.frame_cache import FrameCache
 from stridelab.pose.keypoints import KEYPOINT_NAMES, Keypoints
-from stridelab.pose.video import VideoInfo, index_frames, iter_frames_between, probe_video
+from stridelab.pose.video import (
+    FrameIndex,
+    VideoInfo,
+    index_frames,
+    iter_frames_between,
+    probe_video,
+)
 
 CHUNK_FRAMES = 200
 """Frames per chunk (about 4 s of inference on one core; a worker takes ~0.8 s to start)."""
@@ -275,24 +281,71 @@ def estimate_keypoints(
     info = info or probe_video(path)
     index = index_frames(path)
     cache = frame_cache if frame_cache is not None and frame_cache.allocate(index.pts) else None
+    parts = _run_chunks(path, backend, model, pool, index, cache, progress)
+    pts, xy, conf = _join_chunks(path, parts)
+    if cache is not None:
+        cache.complete = _all_cached(cache, parts, pts)
+    kp = _to_keypoints(path, info, parts, xy, conf, capture_fps)
+    if progress is not None:
+        progress(kp.n_frames, kp.n_frames)
+    return kp
+
+
+def _run_chunks(path: Path, backend: PoseBackend | str, model: str, pool: WorkerPool | None,
+                index: FrameIndex, cache: FrameCache | None,
+                progress: ProgressCallback | None) -> list[ChunkResult]:
+    """Run the backend over the clip: chunk by chunk in ``pool``, or whole here.
+
+    Parameters
+    ----------
+    path
+        Video file.
+    backend
+        A backend's name, built in each worker for its chunks, or a :class:`PoseBackend`
+        instance, which runs here over the whole clip.
+    model
+        Model variant, for a backend given by name.
+    pool
+        Worker processes; ``None``: a pool of :func:`default_workers`, closed afterwards.
+    index
+        The clip's frame timestamps (:func:`~stridelab.pose.video.index_frames`).
+    cache
+        Where the frames go too, or ``None``.
+    progress
+        Optional callback ``(done, total)``.
+
+    Returns
+    -------
+    list of ChunkResult
+        One per chunk, in the order of the chunks.
+    """
     total = max(len(index.pts), 1)
-    if isinstance(backend, str):
-        own_pool = pool is None
-        pool = pool or WorkerPool(default_workers(total))
-        try:
-            chunks = plan_chunks(index.pts, index.keyframe_pts)
-            parts = pool.submit(_estimate_chunk,
-                                [(path, backend, model, c, cache) for c in chunks],
-                                total, progress).results()
-        finally:
-            if pool.workers == 1:
-                _close_backends()  # they ran here
-            if own_pool:
-                pool.close()
-    else:
-        parts = WorkerPool(1).submit(_run_backend,
-                                     [(path, backend, Chunk(None, None, None), cache)],
-                                     total, progress).results()
+    if not isinstance(backend, str):
+        return WorkerPool(1).submit(_run_backend,
+                                    [(path, backend, Chunk(None, None, None), cache)],
+                                    total, progress).results()
+    own_pool = pool is None
+    pool = pool or WorkerPool(default_workers(total))
+    try:
+        chunks = plan_chunks(index.pts, index.keyframe_pts)
+        return pool.submit(_estimate_chunk, [(path, backend, model, c, cache) for c in chunks],
+                           total, progress).results()
+    finally:
+        if pool.workers == 1:
+            _close_backends()  # they ran here
+        if own_pool:
+            pool.close()
+
+
+def _join_chunks(path: Path,
+                 parts: list[ChunkResult]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Timestamps, points and confidences of all chunks in time order, each frame once.
+
+    Raises
+    ------
+    InputFileError
+        When no chunk has a frame.
+    """
     pts = np.concatenate([p.pts for p in parts])
     if len(pts) == 0:
         raise InputFileError(path, "has no decodable frames")
@@ -300,16 +353,28 @@ def estimate_keypoints(
     conf = np.concatenate([p.conf for p in parts])
     order = np.argsort(pts, kind="stable")
     keep = order[np.r_[True, np.diff(pts[order]) > 0]]  # in case chunks overlap
-    xy, conf = xy[keep], conf[keep]
-    if cache is not None:  # every frame handed on was written, and in the same order
-        written = np.unique(np.concatenate([p.cached for p in parts]))
-        cache.complete = bool(np.array_equal(cache.pts[written], pts[keep]))
+    return pts[keep], xy[keep], conf[keep]
+
+
+def _all_cached(cache: FrameCache, parts: list[ChunkResult], pts: np.ndarray) -> bool:
+    """Whether every frame handed on (``pts``) was written to ``cache``, in the same order."""
+    written = np.unique(np.concatenate([p.cached for p in parts]))
+    return bool(np.array_equal(cache.pts[written], pts))
+
+
+def _to_keypoints(path: Path, info: VideoInfo, parts: list[ChunkResult], xy: np.ndarray,
+                  conf: np.ndarray, capture_fps: float | None) -> Keypoints:
+    """The joined chunks as :class:`Keypoints`, at the capture rate.
+
+    Raises
+    ------
+    InputFileError
+        When no frame shows a person.
+    """
     size = next((p.size for p in parts if p.size is not None), (info.width, info.height))
     seen = np.isfinite(xy[:, :, 0]).any(axis=1)
     if not seen.any():
         raise InputFileError(path, "shows no person in any frame")
-    if progress is not None:
-        progress(len(xy), len(xy))
     fps = capture_fps or info.capture_fps or info.playback_fps
     return Keypoints(
         xy=xy,
@@ -321,4 +386,3 @@ def estimate_keypoints(
         source=parts[0].source,
         frames_with_person=float(seen.mean()),
     )
-
