@@ -112,8 +112,18 @@ class RunnerTrack:
                                 if motion_window_s is None else motion_window_s)
 
     def apply(self, kp: Keypoints) -> RunnerTrack:
-        """Find the runner's stretch in ``kp``."""
-        n, fps = kp.n_frames, kp.fps
+        """Find the runner's stretch in ``kp``.
+
+        Parameters
+        ----------
+        kp
+            Keypoints of one clip, one person per frame.
+
+        Returns
+        -------
+        RunnerTrack
+            This object, with the attributes ending in ``_`` set.
+        """
         centre = _centre(kp)
         present = np.isfinite(centre).all(axis=1)
         leg = leg_length_px(kp)
@@ -124,8 +134,39 @@ class RunnerTrack:
             self.kept_ = present
             self.keypoints_ = kp
             return self
-        # 1. where the person changes
-        cut = np.zeros(n, dtype=bool)  # cut[i]: frame i starts a new stretch
+        cut = self._person_changes(centre, present, leg, kp.fps)
+        moving = self._moving(kp, centre, present, leg)
+        best = _longest_stretch(cut, present, moving)
+        kept = np.zeros(kp.n_frames, dtype=bool)
+        if best is not None:
+            kept[best[0]:best[1]] = True
+        self.kept_ = kept
+        self._drop_others(kp, present, best)
+        return self
+
+    def _person_changes(self, centre: np.ndarray, present: np.ndarray, leg: float,
+                        fps: float) -> np.ndarray:
+        """Frames that start a new stretch: the person changed, or was unseen too long.
+
+        Sets ``switches_s_``.
+
+        Parameters
+        ----------
+        centre
+            ``(n, 2)`` hip centre per frame (:func:`_centre`).
+        present
+            ``(n,)`` whether anyone is seen in each frame.
+        leg
+            Leg length, px.
+        fps
+            Frame rate, Hz.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n,)`` bool, True at the first frame of each new stretch.
+        """
+        cut = np.zeros(len(centre), dtype=bool)  # cut[i]: frame i starts a new stretch
         seen = np.flatnonzero(present)
         dt = np.diff(seen) / fps
         move = np.linalg.norm(np.diff(centre[seen], axis=0), axis=1) / leg
@@ -140,48 +181,66 @@ class RunnerTrack:
             jumps[k] = np.linalg.norm(after - before) / leg > allowed[k]
         cut[seen[1:][jumps | (dt > self.max_unseen_s)]] = True
         self.switches_s_ = [round(float(t), 2) for t in seen[1:][jumps] / fps]
-        # 2. where nothing moves like a runner
-        moving = np.ones(n, dtype=bool)
-        speeds = []
-        for side in "LR":
-            if kp.has(f"{side}_ankle"):
-                rel = kp.point(f"{side}_ankle") - centre
-                v = np.linalg.norm(np.diff(rel, axis=0), axis=1) * fps / leg
-                speeds.append(np.r_[v[:1], v])
-        if speeds:
-            speed = np.fmax.reduce(np.stack(speeds))  # NaN only where both are missing
-            width = max(1, int(round(self.motion_window_s * fps)))
-            # still when the window before or the one after the frame is: a frame just after
-            # the runner left is still, one in a stance is not (the window spans a stride);
-            # medians, so that a few jittery frames of a still picture do not count as moving
-            typical = np.fmin(_window_nanmedian(speed, width, ahead=True),
-                              _window_nanmedian(speed, width, ahead=False))
-            still = present & np.isfinite(typical) & (typical < self.min_motion_leg_s)
-            moving = ~still
-            self.still_s_ = [(round(a / fps, 2), round(b / fps, 2))
-                             for a, b in true_runs(still) if b - a >= 2]
-        # 3. the longest run of moving frames between cuts (frames without anyone inside it
-        # are part of it: the gap filler and the event detector deal with them)
-        label = np.cumsum(cut)
-        best, best_len = None, 0
-        for stretch in np.unique(label[present]):
-            inside = label == stretch
-            for a, b in true_runs(inside & moving):
-                seen_in = np.flatnonzero(present[a:b])
-                if len(seen_in) and seen_in[-1] - seen_in[0] + 1 > best_len:
-                    best = (a + seen_in[0], a + seen_in[-1] + 1)
-                    best_len = best[1] - best[0]
-        kept = np.zeros(n, dtype=bool)
-        if best is not None:
-            kept[best[0]:best[1]] = True
+        return cut
+
+    def _moving(self, kp: Keypoints, centre: np.ndarray, present: np.ndarray,
+                leg: float) -> np.ndarray:
+        """Frames not in a stretch without running movement (all of them without ankles).
+
+        Sets ``still_s_``.
+
+        Parameters
+        ----------
+        kp
+            The keypoints.
+        centre
+            ``(n, 2)`` hip centre per frame (:func:`_centre`).
+        present
+            ``(n,)`` whether anyone is seen in each frame.
+        leg
+            Leg length, px.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n,)`` bool, False where someone is in view but does not move like a runner.
+        """
+        fps = kp.fps
+        speed = _foot_speed(kp, centre, leg)
+        if speed is None:
+            return np.ones(kp.n_frames, dtype=bool)
+        width = max(1, int(round(self.motion_window_s * fps)))
+        # still when the window before or the one after the frame is: a frame just after
+        # the runner left is still, one in a stance is not (the window spans a stride);
+        # medians, so that a few jittery frames of a still picture do not count as moving
+        typical = np.fmin(_window_nanmedian(speed, width, ahead=True),
+                          _window_nanmedian(speed, width, ahead=False))
+        still = present & np.isfinite(typical) & (typical < self.min_motion_leg_s)
+        self.still_s_ = [(round(a / fps, 2), round(b / fps, 2))
+                         for a, b in true_runs(still) if b - a >= 2]
+        return ~still
+
+    def _drop_others(self, kp: Keypoints, present: np.ndarray,
+                     best: tuple[int, int] | None) -> None:
+        """Set ``keypoints_`` (frames outside ``kept_`` missing) and ``warnings_``.
+
+        Parameters
+        ----------
+        kp
+            The keypoints.
+        present
+            ``(n,)`` whether anyone is seen in each frame.
+        best
+            ``(start, end)`` frames of the kept stretch, or ``None``.
+        """
+        kept = self.kept_
         dropped = present & ~kept
-        self.kept_ = kept
         if not dropped.any():
             self.keypoints_ = kp
-            return self
+            return
         xy = np.where(kept[:, None, None], kp.xy, np.nan)
         conf = np.where(kept[:, None], kp.conf, 0.0)
-        share = float((present & kept).sum() / n)
+        share = float((present & kept).sum() / kp.n_frames)
         self.keypoints_ = kp.with_data(xy, conf, frames_with_person=share)
         if self.switches_s_:
             at = ", ".join(f"{t:g}" for t in self.switches_s_[:5])
@@ -192,7 +251,60 @@ class RunnerTrack:
             self.warnings_.append(f"no running movement at {spans} s (the runner out of the "
                                   "frame, or standing)")
         if best is not None:
+            fps = kp.fps
             self.warnings_.append(f"analysed {best[0] / fps:.2f}-{best[1] / fps:.2f} s, the "
                                   f"longest stretch showing one runner ({dropped.sum()} frames "
                                   "left out)")
-        return self
+
+
+def _foot_speed(kp: Keypoints, centre: np.ndarray, leg: float) -> np.ndarray | None:
+    """Per frame the faster ankle's speed relative to the hip centre, leg lengths/s.
+
+    NaN only where both ankles are missing; ``None`` when neither ankle is ever seen.
+
+    Parameters
+    ----------
+    kp
+        The keypoints.
+    centre
+        ``(n, 2)`` hip centre per frame (:func:`_centre`).
+    leg
+        Leg length, px.
+    """
+    speeds = []
+    for side in "LR":
+        if kp.has(f"{side}_ankle"):
+            rel = kp.point(f"{side}_ankle") - centre
+            v = np.linalg.norm(np.diff(rel, axis=0), axis=1) * kp.fps / leg
+            speeds.append(np.r_[v[:1], v])
+    if not speeds:
+        return None
+    return np.fmax.reduce(np.stack(speeds))  # NaN only where both are missing
+
+
+def _longest_stretch(cut: np.ndarray, present: np.ndarray,
+                     moving: np.ndarray) -> tuple[int, int] | None:
+    """``(start, end)`` of the longest run of moving frames between cuts, or ``None``.
+
+    Frames without anyone inside the run are part of it (the gap filler and the event detector
+    deal with them); its ends are frames with someone in view.
+
+    Parameters
+    ----------
+    cut
+        ``(n,)`` True at the first frame of each new stretch.
+    present
+        ``(n,)`` whether anyone is seen in each frame.
+    moving
+        ``(n,)`` False where someone is in view but does not move like a runner.
+    """
+    label = np.cumsum(cut)
+    best, best_len = None, 0
+    for stretch in np.unique(label[present]):
+        inside = label == stretch
+        for a, b in true_runs(inside & moving):
+            seen_in = np.flatnonzero(present[a:b])
+            if len(seen_in) and seen_in[-1] - seen_in[0] + 1 > best_len:
+                best = (a + seen_in[0], a + seen_in[-1] + 1)
+                best_len = best[1] - best[0]
+    return best
