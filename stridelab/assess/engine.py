@@ -33,10 +33,11 @@ from typing import Any
 from stridelab.assess.model import Finding
 from stridelab.assess.rules import ASYMMETRY, FOOT_STRIKE, RULES, Band, Rule
 from stridelab.errors import StridelabError
+from stridelab.summary import Summary
 from stridelab.symmetry import robinson_si, vendor_from_robinson, vendor_si
 from stridelab.thresholds import Threshold, load_thresholds
+from stridelab.units import finite, format_number, format_value
 
-SUMMARY_SCHEMA = "stridelab.summary/1"
 TWO_D_KINDS = frozenset({"video", "keypoints"})
 SIDE_WORDS = {"L": "left", "R": "right"}
 
@@ -56,52 +57,8 @@ def _norm_unit(unit: Any) -> str:
     return _UNIT_ALIASES.get(text, text)
 
 
-def format_number(value: float, unit: str, signed: bool = False) -> str:
-    """Format a value's number the way findings show it (no unit; ``fraction`` as percent).
-
-    Parameters
-    ----------
-    value
-        The number.
-    unit
-        ``deg``, ``ms``, ``steps/min``, ``cm``, ``%``, ``ratio``, ``fraction`` or other.
-    signed
-        Show a ``+`` for positive values.
-    """
-    sign = "+" if signed else ""
-    if unit == "fraction":
-        value = 100 * value
-    digits = {"deg": 1, "cm": 1, "ms": 0, "steps/min": 0, "ratio": 2, "fraction": 0,
-              "%": 1 if signed else 0}.get(unit)
-    if digits is None:
-        return f"{value:{sign}.3g}"
-    if round(value, digits) == 0:
-        value = 0.0  # no "-0.0"
-    return f"{value:{sign}.{digits}f}"
-
-
-def format_value(value: float, unit: str, signed: bool = False) -> str:
-    """Format a value with its unit the way findings show it (``"244 ms"``, ``"35 %"``).
-
-    Parameters
-    ----------
-    value
-        The number.
-    unit
-        ``deg``, ``ms``, ``steps/min``, ``cm``, ``%``, ``ratio``, ``fraction`` or other.
-    signed
-        Show a ``+`` for positive values.
-    """
-    number = format_number(value, unit, signed)
-    suffix = {"ratio": "", "fraction": "%"}.get(unit, unit)
-    return f"{number} {suffix}".strip()
-
-
 def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
+    return float(value) if finite(value) else None
 
 
 class Assessment:
@@ -144,7 +101,7 @@ class Assessment:
 
     # -- public -------------------------------------------------------------------------
 
-    def assess(self, summary: Mapping[str, Any]) -> Assessment:
+    def assess(self, summary: Mapping[str, Any] | Summary) -> Assessment:
         """Assess one summary.
 
         Parameters
@@ -162,6 +119,8 @@ class Assessment:
         StridelabError
             When the dict is not a summary (no ``metrics`` block, another schema).
         """
+        if isinstance(summary, Summary):
+            summary = summary.to_dict()
         _check_summary(summary)
         self._t = self.thresholds if self.thresholds is not None else load_thresholds()
         self.summary_ = summary
@@ -403,13 +362,13 @@ def _timing_resolution(summary: Mapping, left: float | None, right: float | None
 
 
 def _check_summary(summary: Any) -> None:
+    """Check a summary dict through :meth:`Summary.from_dict` (an unknown key is an error)."""
     if not isinstance(summary, Mapping):
         raise StridelabError("a summary must be a JSON object (dict)")
-    schema = summary.get("schema")
-    if schema is not None and schema != SUMMARY_SCHEMA:
-        raise StridelabError(f"schema {schema!r} is not {SUMMARY_SCHEMA!r}")
-    if not isinstance(summary.get("metrics"), Mapping):
-        raise StridelabError("the summary has no 'metrics' block")
+    try:
+        Summary.from_dict(dict(summary))
+    except (TypeError, ValueError) as exc:
+        raise StridelabError(f"not a stridelab summary: {exc}") from None
 
 
 def assess_summary(summary: Mapping[str, Any], **params: Any) -> list[Finding]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from stridelab.units import format_fixed
+
 _ROWS = [
     ("cadence_spm", "Cadence", "steps/min", 1),
     ("contact_time_ms", "Contact time", "ms", 0),
@@ -26,10 +28,6 @@ _ROWS = [
 ]
 
 
-def _fmt(value, digits: int) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
-
-
 def summary_table(summary: dict) -> Table:
     """The short table printed after an analysis: mean, SD, left, right, symmetry index."""
     n = summary.get("n_contacts", {})
@@ -44,8 +42,8 @@ def summary_table(summary: dict) -> Table:
         if not m:
             continue
         name = f"{label} ({unit})" if unit else label
-        table.add_row(name, _fmt(m["mean"], digits), _fmt(m["sd"], digits),
-                      _fmt(m["L"], digits), _fmt(m["R"], digits), _fmt(si.get(key), 1))
+        cells = [format_fixed(m[k], digits, missing="-") for k in ("mean", "sd", "L", "R")]
+        table.add_row(name, *cells, format_fixed(si.get(key), 1, missing="-"))
     strike = summary.get("foot_strike") or {}
     if strike.get("overall"):
         table.add_row("Foot strike", strike["overall"], "", str(strike.get("L") or "-"),

@@ -18,8 +18,9 @@ from stridelab import __version__
 from stridelab.assess.model import SEVERITIES, TARGETS, Finding
 from stridelab.report import plots
 from stridelab.report.style import CSS
-from stridelab.report.values import SI_FORMULA, finite, fmt, label, metric_si, unit_of
+from stridelab.report.values import SI_FORMULA, fmt, label, metric_si, unit_of
 from stridelab.thresholds import load_thresholds
+from stridelab.units import finite
 
 ORDER = ("cadence_spm", "contact_time_ms", "flight_time_ms", "swing_time_ms", "step_time_ms",
          "stride_time_ms", "duty_factor")

@@ -20,8 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from stridelab.report.curves import SIDED_ANGLES, stride_curve
-from stridelab.report.values import finite, fmt, label, metric_si, unit_of
+from stridelab.report.values import fmt, label, metric_si, unit_of
 from stridelab.thresholds import threshold
+from stridelab.units import MINUS, finite, format_fixed
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -231,7 +232,7 @@ def symmetry_svg(summary: dict) -> str | None:
         sign, clipped = (1 if si >= 0 else -1), abs(si) > reach
         ax.barh(yi, sign * min(abs(si), reach), height=0.55,
                 color=SIDE_COLOURS["R" if si >= 0 else "L"])
-        value = f"{si:+.1f}%".replace("-", "\u2212")
+        value = format_fixed(si, 1, signed=True, minus=MINUS) + "%"
         if clipped:
             ax.text(sign * reach * 0.98, yi, value + (" \u25b8" if sign > 0 else ""),
                     ha="right" if sign > 0 else "left", va="center", fontsize=9,

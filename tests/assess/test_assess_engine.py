@@ -10,6 +10,7 @@ from stridelab.assess.engine import Assessment, assess_summary
 from stridelab.errors import StridelabError
 from stridelab.symmetry import robinson_si, vendor_from_robinson, vendor_si
 from stridelab.thresholds import load_thresholds
+from stridelab.units import format_value
 
 TABLE = load_thresholds()
 
@@ -164,3 +165,16 @@ def test_package_docstring_example_runs():
 
     result = doctest.testmod(stridelab.assess)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("value, unit, signed, text", [
+    (244.4, "ms", False, "244 ms"),
+    (0.354, "fraction", False, "35 %"),
+    (-0.04, "deg", False, "0.0 deg"),  # never "-0.0"
+    (3.25, "%", True, "+3.2 %"),
+    (3.25, "%", False, "3 %"),
+    (1.234, "ratio", False, "1.23"),
+    (12345.0, "kg", False, "1.23e+04 kg"),
+])
+def test_finding_numbers(value, unit, signed, text):
+    assert format_value(value, unit, signed=signed) == text
