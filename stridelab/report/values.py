@@ -1,14 +1,16 @@
-"""Metric names, number formatting and the symmetry index for the report.
+"""Metric names, the report's number format and which symmetry indices it shows.
 
 The symmetry index follows Robinson, Herzog & Nigg 1987 (J Manipulative Physiol Ther 10:172),
 as in ``summary.json``: SI = (R - L) / (0.5 (R + L)) x 100, positive when the right value is
-larger. It is only meaningful for quantities that are positive on both sides (times, cadence,
-peak flexion); for others (angles around zero) the report shows the difference R - L instead.
+larger (:func:`stridelab.symmetry.robinson_si`). It is only meaningful for quantities that are
+positive on both sides (times, cadence, peak flexion); for others (angles around zero) the
+report shows the difference R - L instead.
 """
 
 from __future__ import annotations
 
-import math
+from stridelab.symmetry import robinson_si
+from stridelab.units import DASH, MINUS, finite, format_fixed
 
 SI_FORMULA = "SI = (R \u2212 L) / (0.5 \u00d7 (R + L)) \u00d7 100 (Robinson 1987)"
 
@@ -72,26 +74,11 @@ def unit_of(key: str, metric: dict | None = None) -> str:
     return ""
 
 
-def finite(value) -> bool:
-    """True for a real, finite number (not ``None``, not NaN)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
-        value)
-
-
 def fmt(value, unit: str = "", digits: int | None = None) -> str:
     """Format a number for the report with digits suited to its unit; ``-`` when missing."""
-    if not finite(value):
-        return "\u2013"
     if digits is None:
         digits = _DIGITS.get(unit, 2)
-    return f"{value:.{digits}f}".replace("-", "\u2212")
-
-
-def symmetry_index(left, right) -> float | None:
-    """Robinson 1987 symmetry index in %, or ``None`` unless both sides are positive."""
-    if not (finite(left) and finite(right)) or left <= 0 or right <= 0:
-        return None
-    return (right - left) / (0.5 * (right + left)) * 100.0
+    return format_fixed(value, digits, missing=DASH, minus=MINUS)
 
 
 SI_KEYS = ("cadence_spm", "contact_time_ms", "flight_time_ms", "swing_time_ms", "step_time_ms",
@@ -110,4 +97,7 @@ def metric_si(summary: dict, key: str) -> float | None:
     if key not in SI_KEYS:
         return None
     metric = (summary.get("metrics") or {}).get(key) or {}
-    return symmetry_index(metric.get("L"), metric.get("R"))
+    left, right = metric.get("L"), metric.get("R")
+    if not (finite(left) and finite(right)) or left <= 0 or right <= 0:
+        return None  # only meaningful for quantities positive on both sides
+    return robinson_si(left, right)

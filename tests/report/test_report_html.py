@@ -13,7 +13,7 @@ from stridelab.errors import InputFileError, StridelabError
 from stridelab.report import load_results, write_report
 from stridelab.report.curves import available_channels, stride_curve
 from stridelab.report.plots import PHASES, phase_means
-from stridelab.report.values import metric_si, symmetry_index
+from stridelab.report.values import fmt, metric_si
 
 from .conftest import run_cli, sample_findings, synthetic_angles
 
@@ -146,9 +146,13 @@ def test_phase_means_fall_back_to_strides(example_results):
 
 
 def test_symmetry_index():
-    assert symmetry_index(100, 110) == pytest.approx(10 / 105 * 100)
-    assert symmetry_index(110, 100) == pytest.approx(-10 / 105 * 100)
-    assert symmetry_index(-2, 3) is None and symmetry_index(None, 3) is None
+    def si(left, right):
+        return metric_si({"metrics": {"stride_time_ms": {"L": left, "R": right}}},
+                         "stride_time_ms")
+
+    assert si(100, 110) == pytest.approx(10 / 105 * 100)
+    assert si(110, 100) == pytest.approx(-10 / 105 * 100)
+    assert si(-2, 3) is None and si(None, 3) is None  # both sides positive, or no index
     summary = {"symmetry_index_pct": {"contact_time_ms": 1.5},
                "metrics": {"contact_time_ms": {"L": 200, "R": 250},
                            "swing_time_ms": {"L": 400, "R": 440},
@@ -156,6 +160,12 @@ def test_symmetry_index():
     assert metric_si(summary, "contact_time_ms") == 1.5  # the summary's value wins
     assert metric_si(summary, "swing_time_ms") == pytest.approx(40 / 420 * 100)
     assert metric_si(summary, "pelvic_drop_deg") is None  # near zero: R - L only
+
+
+def test_report_numbers():
+    assert fmt(-1.25, "deg") == "\u22121.2" and fmt(244.4, "ms") == "244"
+    assert fmt(0.8123) == "0.812" and fmt(3.14159, "km") == "3.14"
+    assert fmt(None, "ms") == fmt(float("nan")) == "\u2013"
 
 
 def test_findings_json_forms(tmp_path):
