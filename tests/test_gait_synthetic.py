@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+import stridelab
 from stridelab.errors import InputFileError
-from stridelab.gait.analysis import analyze_recording
 from stridelab.gait.evaluation import event_errors
 from stridelab.gait.foot_clearance import FootClearanceEventDetection
 from stridelab.gait.forceplate import ForcePlateEventDetection
@@ -48,7 +48,7 @@ def test_forceplate_events_within_one_sample():
 def test_summary_recovers_cadence_contact_time_and_asymmetry():
     run = simulate_runner(duration_s=12.0, cadence_spm=176, contact_time_s=0.25, asymmetry=0.08,
                           force_plate=False)
-    s = analyze_recording(to_engine_frame(run.recording)).summary
+    s = stridelab.analyze(to_engine_frame(run.recording), report=False).summary.to_dict()
     assert s["activity"] == "running"
     assert s["metrics"]["cadence_spm"]["mean"] == pytest.approx(176, abs=0.5)
     ct = s["metrics"]["contact_time_ms"]
@@ -59,14 +59,14 @@ def test_summary_recovers_cadence_contact_time_and_asymmetry():
 def test_walking_is_classified_as_walking():
     run = simulate_runner(duration_s=10.0, cadence_spm=110, contact_time_s=0.62, speed_ms=1.3,
                           force_plate=False)
-    result = analyze_recording(to_engine_frame(run.recording))
-    assert result.summary["activity"] == "walking"
+    result = stridelab.analyze(to_engine_frame(run.recording), report=False)
+    assert result.summary.activity == "walking"
     assert (result.strides.double_support_ms.dropna() > 0).all()
 
 
 def test_phases_tile_the_stride_in_order():
     run = simulate_runner(duration_s=6.0, force_plate=False)
-    strides = analyze_recording(to_engine_frame(run.recording)).strides.dropna()
+    strides = stridelab.analyze(to_engine_frame(run.recording), report=False).strides.dropna()
     starts = strides[[c for c in strides.columns if c.endswith("_start_s")]].to_numpy()
     assert (np.diff(starts, axis=1) >= 0).all()
     assert (strides.next_ic_s.to_numpy() >= starts[:, -1]).all()

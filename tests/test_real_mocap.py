@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from stridelab.gait.analysis import analyze_recording
+import stridelab
 from stridelab.gait.foot_clearance import FootClearanceEventDetection
 from stridelab.gait.forceplate import ForcePlateEventDetection
 from stridelab.io.c3d import read_c3d
@@ -54,8 +54,8 @@ def test_kinematic_events_match_forceplate_within_one_sample(shared_file, rbds):
 
 
 def test_rbds_analysis_summary(shared_file, rbds):
-    result = analyze_recording(rbds)
-    s = result.summary
+    result = stridelab.analyze(rbds, report=False)
+    s = result.summary.to_dict()
     assert s["activity"] == "running"
     assert s["source"].startswith("force plate")
     assert 160 < s["metrics"]["cadence_spm"]["mean"] < 185
@@ -78,9 +78,9 @@ def test_ric_cluster_set_is_recognised_and_axes_found(shared_file):
 
 def test_ric_cluster_set_gives_events_from_the_foot_cluster(shared_file):
     rec = to_engine_frame(read_c3d(shared_file("mocap/20140515T133244_run.c3d")))
-    result = analyze_recording(rec)
+    result = stridelab.analyze(rec, report=False)
     left = result.contacts[result.contacts.side == "L"]
     assert len(left) >= 35  # ~25 s at ~170 steps/min: ~37 left contacts
     step = np.median(np.diff(left.ic_s))
     assert 0.6 < step < 0.75  # stride time of a runner
-    assert result.summary["source"].startswith("kinematics")
+    assert result.summary.source.startswith("kinematics")

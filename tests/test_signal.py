@@ -3,7 +3,6 @@ import pandas as pd
 import pytest
 
 from stridelab.gait.strides import alternation_errors, build_strides
-from stridelab.gait.summary import summarise, symmetry_index
 from stridelab.signal import fill_gaps, lowpass, threshold_crossings
 
 
@@ -88,19 +87,3 @@ def test_missed_contact_leaves_nan_and_is_counted():
     assert alternation_errors(c) == 1
     r2 = s[(s.side == "R") & (s.ic_s == 0.7)].iloc[0]
     assert np.isnan(r2.step_time_ms)
-
-
-def test_symmetry_index_formula():
-    assert symmetry_index(200.0, 220.0) == pytest.approx(100 * 20 / 210, abs=0.01)
-    assert symmetry_index(None, 220.0) is None
-
-
-def test_summary_per_side():
-    c = _contacts([0.0, 0.7, 1.4, 2.1], [0.35, 1.05, 1.75], 0.25)
-    c.loc[c.side == "L", "to_s"] += 0.02  # left contacts 20 ms longer
-    summ = summarise(build_strides(c))
-    ct = summ["metrics"]["contact_time_ms"]
-    assert ct["L"] == pytest.approx(270)
-    assert ct["R"] == pytest.approx(250)
-    assert summ["symmetry_index_pct"]["contact_time_ms"] == pytest.approx(-7.69, abs=0.01)
-    assert summ["metrics"]["cadence_spm"]["mean"] == pytest.approx(60000 / 350, rel=1e-6)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stridelab.assess.engine import SUMMARY_SCHEMA
 from stridelab.errors import InputFileError
+from stridelab.summary import SCHEMA as SUMMARY_SCHEMA
+from stridelab.summary import Summary
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 
@@ -64,6 +65,10 @@ def check_summary(summary: Any, path: str | Path) -> dict[str, Any]:
                              f"({SUMMARY_SCHEMA}, see docs/summary-schema.md)")
     if not metrics:
         raise InputFileError(path, "nothing to assess: the summary has no metrics")
+    try:
+        Summary.from_dict(summary)
+    except (TypeError, ValueError) as exc:
+        raise InputFileError(path, f"not a stridelab summary: {exc}") from None
     return summary
 
 

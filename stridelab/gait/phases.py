@@ -29,11 +29,36 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from stridelab.gait.strides import build_strides
 from stridelab.io.recording import Recording
 from stridelab.thresholds import threshold
 
 PHASES = ["initial_contact", "midstance", "takeoff", "initial_swing", "midswing",
           "terminal_swing"]
+
+
+class PhaseSegmentation:
+    """Contacts into the per-stance table, each stride split into its six phases.
+
+    Parameters
+    ----------
+    max_stride_s
+        Longest stride kept (s); a longer gap between contacts of one foot is a break.
+
+    Attributes
+    ----------
+    strides_
+        One row per stance in time order: the columns of ``strides.csv``
+        (:func:`stridelab.gait.strides.build_strides` and :func:`add_phases`).
+    """
+
+    def __init__(self, max_stride_s: float = 2.5) -> None:
+        self.max_stride_s = max_stride_s
+
+    def segment(self, contacts: pd.DataFrame, rec: Recording) -> PhaseSegmentation:
+        """Build the table from ``contacts`` (side, ic_s, to_s) of ``rec``; returns ``self``."""
+        self.strides_ = add_phases(build_strides(contacts, self.max_stride_s), rec)
+        return self
 
 
 def _foot_centre(rec: Recording, side: str) -> np.ndarray:

@@ -10,10 +10,14 @@ convention: z = x cross y, pointing to the runner's right).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from stridelab.errors import InputFileError
-from stridelab.io.recording import Recording
+
+if TYPE_CHECKING:  # the container imports this module for Recording.from_dataframe
+    from stridelab.io.recording import Recording
 
 _AXIS = {"x": 0, "y": 1, "z": 2}
 

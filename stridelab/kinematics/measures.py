@@ -15,24 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stridelab.gait.summary import describe
 from stridelab.io.recording import Recording
 from stridelab.kinematics.angles import frontal_angles, sagittal_angles
 from stridelab.thresholds import threshold
-
-UNITS = {
-    "trunk_lean_deg": "deg", "trunk_lean_midstance_deg": "deg",
-    "foot_inclination_ic_deg": "deg", "shank_angle_ic_deg": "deg",
-    "overstride_ratio": "ratio of leg length", "overstride_cm": "cm",
-    "knee_flexion_ic_deg": "deg", "knee_flexion_peak_stance_deg": "deg",
-    "vertical_oscillation_cm": "cm", "pelvic_drop_deg": "deg", "step_width_cm": "cm",
-    "knee_frontal_angle_deg": "deg",
-}  # fmt: skip
-
-SIDE_ONLY = ("trunk_lean_deg", "trunk_lean_midstance_deg", "foot_inclination_ic_deg",
-             "shank_angle_ic_deg", "overstride_ratio", "overstride_cm", "knee_flexion_ic_deg",
-             "knee_flexion_peak_stance_deg", "vertical_oscillation_cm")
-REAR_ONLY = ("pelvic_drop_deg", "step_width_cm", "crossover_pct", "knee_frontal_angle_deg")
 
 
 def _at(series: np.ndarray, t: float, fs: float) -> float:
@@ -83,6 +68,90 @@ def leg_length_m(rec: Recording) -> float:
     return float("nan")
 
 
+class StanceKinematics:
+    """Per-stance form measures at the gait events, and the angle time series behind them.
+
+    Parameters
+    ----------
+    view
+        ``"side"``, ``"rear"`` or ``"both"`` (3D motion capture); ``None``: the recording's
+        ``axes["view"]`` (video), else ``"both"``.
+
+    Attributes
+    ----------
+    measures_
+        One row per stance (same index as the strides table): the side-view measures
+        (trunk lean, foot inclination, ``foot_strike``, shank angle, knee flexion,
+        overstride, vertical oscillation) and the rear-view ones (pelvic drop, knee frontal
+        angle, lateral foot position, ``crossover``, step width) the view allows.
+    angles_
+        Angle time series (``time_s`` and one column per angle).
+    view_
+        The view measured for.
+    """
+
+    def __init__(self, view: str | None = None) -> None:
+        self.view = view
+
+    def calculate(self, strides: pd.DataFrame, rec: Recording) -> StanceKinematics:
+        """Measure every stance of ``strides`` in ``rec`` (engine frame); returns ``self``."""
+        self.view_ = self.view or rec.axes.get("view", "both")
+        self.measures_, self.angles_ = stance_measures(strides, rec, self.view_)
+        return self
+
+
+def _side_view_row(r, s: str, sag: pd.DataFrame, rec: Recording, pelvis, leg: float) -> dict:
+    """Trunk, foot, shank, knee, overstride and vertical oscillation of one stance."""
+    fs, row = rec.fs, {}
+    if "trunk_lean_deg" in sag:
+        lean = sag["trunk_lean_deg"].to_numpy()
+        row["trunk_lean_deg"] = float(np.nanmean(_window(lean, r.ic_s, r.next_ic_s, fs)))\
+            if np.isfinite(r.next_ic_s) else np.nan
+        row["trunk_lean_midstance_deg"] = _at(lean, getattr(r, "takeoff_start_s", np.nan), fs)
+    col = f"{s}_foot_inclination_deg"
+    if col in sag:
+        row["foot_inclination_ic_deg"] = _at(sag[col].to_numpy(), r.ic_s, fs)
+    col = f"{s}_shank_angle_deg"
+    if col in sag:
+        row["shank_angle_ic_deg"] = _at(sag[col].to_numpy(), r.ic_s, fs)
+    col = f"{s}_knee_flexion_deg"
+    if col in sag:
+        knee = sag[col].to_numpy()
+        row["knee_flexion_ic_deg"] = _at(knee, r.ic_s, fs)
+        row["knee_flexion_peak_stance_deg"] = _peak(_window(knee, r.ic_s, r.to_s, fs))
+    if pelvis is not None and rec.has(f"{s}_heel"):
+        ahead = _at(rec.landmark(f"{s}_heel")[:, 0] - pelvis[:, 0], r.ic_s, fs)
+        row["overstride_cm"] = 100 * ahead
+        row["overstride_ratio"] = ahead / leg if np.isfinite(leg) else np.nan
+    if pelvis is not None and np.isfinite(r.next_ic_s):
+        # one step: this IC to the other foot's IC
+        t_end = getattr(r, "contralateral_ic_s", np.nan)
+        h = _window(pelvis[:, 1], r.ic_s, t_end, fs)
+        row["vertical_oscillation_cm"] = 100 * float(np.ptp(h)) \
+            if len(h) > 2 and np.isfinite(h).all() else np.nan
+    return row
+
+
+def _rear_view_row(r, s: str, fro: pd.DataFrame, rec: Recording, pelvis, obliq,
+                   baseline: float) -> dict:
+    """Pelvic drop, knee frontal angle and the foot's lateral position of one stance."""
+    fs, row = rec.fs, {}
+    if obliq is not None:
+        o = _window(obliq.to_numpy() - baseline, r.ic_s, r.to_s, fs)
+        # stance on the right: the left (unsupported) side drops = right side higher
+        row["pelvic_drop_deg"] = _peak(o if s == "R" else -o)
+    col = f"{s}_knee_frontal_angle_deg"
+    if col in fro:
+        row["knee_frontal_angle_deg"] = _peak(_window(fro[col].to_numpy(), r.ic_s, r.to_s, fs))
+    foot = f"{s}_ankle" if rec.has(f"{s}_ankle") else f"{s}_foot"
+    if pelvis is not None and rec.has(foot):
+        lateral = _at(rec.landmark(foot)[:, 2] - pelvis[:, 2], r.ic_s, fs)
+        row["foot_lateral_cm"] = 100 * lateral
+        # crossing: the right foot lands on or left of the midline, or the reverse
+        row["crossover"] = float(lateral <= 0) if s == "R" else float(lateral >= 0)
+    return row
+
+
 def stance_measures(strides: pd.DataFrame, rec: Recording, view: str = "both"
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-stance measures, and the angle time series they came from.
@@ -97,7 +166,6 @@ def stance_measures(strides: pd.DataFrame, rec: Recording, view: str = "both"
     view
         ``"side"``, ``"rear"`` or ``"both"`` (motion capture: 3D).
     """
-    fs = rec.fs
     sag = sagittal_angles(rec) if view in ("side", "both") else pd.DataFrame()
     fro = frontal_angles(rec) if view in ("rear", "both") else pd.DataFrame()
     angles = sag.merge(fro, on="time_s") if len(sag) and len(fro) else (sag if len(sag) else fro)
@@ -107,76 +175,16 @@ def stance_measures(strides: pd.DataFrame, rec: Recording, view: str = "both"
     baseline = float(np.nanmedian(obliq)) if obliq is not None else np.nan
     rows = []
     for r in strides.itertuples():
-        s, row = r.side, {}
-        mid_t = getattr(r, "takeoff_start_s", np.nan)
-        if len(sag):
-            if "trunk_lean_deg" in sag:
-                lean = sag["trunk_lean_deg"].to_numpy()
-                row["trunk_lean_deg"] = float(np.nanmean(_window(lean, r.ic_s, r.next_ic_s, fs)))\
-                    if np.isfinite(r.next_ic_s) else np.nan
-                row["trunk_lean_midstance_deg"] = _at(lean, mid_t, fs)
-            col = f"{s}_foot_inclination_deg"
-            if col in sag:
-                row["foot_inclination_ic_deg"] = _at(sag[col].to_numpy(), r.ic_s, fs)
-            col = f"{s}_shank_angle_deg"
-            if col in sag:
-                row["shank_angle_ic_deg"] = _at(sag[col].to_numpy(), r.ic_s, fs)
-            col = f"{s}_knee_flexion_deg"
-            if col in sag:
-                knee = sag[col].to_numpy()
-                row["knee_flexion_ic_deg"] = _at(knee, r.ic_s, fs)
-                row["knee_flexion_peak_stance_deg"] = _peak(_window(knee, r.ic_s, r.to_s, fs))
-            if pelvis is not None and rec.has(f"{s}_heel"):
-                ahead = _at(rec.landmark(f"{s}_heel")[:, 0] - pelvis[:, 0], r.ic_s, fs)
-                row["overstride_cm"] = 100 * ahead
-                row["overstride_ratio"] = ahead / leg if np.isfinite(leg) else np.nan
-            if pelvis is not None and np.isfinite(r.next_ic_s):
-                # one step: this IC to the other foot's IC
-                t_end = getattr(r, "contralateral_ic_s", np.nan)
-                h = _window(pelvis[:, 1], r.ic_s, t_end, fs)
-                row["vertical_oscillation_cm"] = 100 * float(np.ptp(h)) \
-                    if len(h) > 2 and np.isfinite(h).all() else np.nan
+        row = _side_view_row(r, r.side, sag, rec, pelvis, leg) if len(sag) else {}
         if len(fro):
-            if obliq is not None:
-                o = _window(obliq.to_numpy() - baseline, r.ic_s, r.to_s, fs)
-                # stance on the right: the left (unsupported) side drops = right side higher
-                row["pelvic_drop_deg"] = _peak(o if s == "R" else -o)
-            col = f"{s}_knee_frontal_angle_deg"
-            if col in fro:
-                row["knee_frontal_angle_deg"] = _peak(_window(fro[col].to_numpy(), r.ic_s,
-                                                              r.to_s, fs))
-            foot = f"{s}_ankle" if rec.has(f"{s}_ankle") else f"{s}_foot"
-            if pelvis is not None and rec.has(foot):
-                lateral = _at(rec.landmark(foot)[:, 2] - pelvis[:, 2], r.ic_s, fs)
-                row["foot_lateral_cm"] = 100 * lateral
-                # crossing: the right foot lands on or left of the midline, or the reverse
-                row["crossover"] = float(lateral <= 0) if s == "R" else float(lateral >= 0)
+            row.update(_rear_view_row(r, r.side, fro, rec, pelvis, obliq, baseline))
         rows.append(row)
     per = pd.DataFrame(rows, index=strides.index)
+    if "foot_inclination_ic_deg" in per:
+        per["foot_strike"] = per["foot_inclination_ic_deg"].map(foot_strike)
     if "foot_lateral_cm" in per:
         lat = per["foot_lateral_cm"].to_numpy()
         # step width: lateral distance between this contact and the previous (other foot)
         per["step_width_cm"] = np.abs(lat - np.roll(lat, 1))
         per.loc[per.index[0], "step_width_cm"] = np.nan
     return per, angles
-
-
-def summarise_measures(per: pd.DataFrame, sides: pd.Series) -> tuple[dict, dict]:
-    """Metric summaries of the per-stance measures, and the foot-strike summary."""
-    metrics = {}
-    for key, unit in UNITS.items():
-        if key in per and per[key].notna().any():
-            metrics[key] = describe(per[key], sides, unit)
-    if "crossover" in per and per["crossover"].notna().any():
-        m = describe(100 * per["crossover"], sides, "% of contacts")
-        metrics["crossover_pct"] = m
-    strike = {}
-    if "foot_inclination_ic_deg" in per and per["foot_inclination_ic_deg"].notna().any():
-        kinds = per["foot_inclination_ic_deg"].map(foot_strike)
-        shares = kinds.value_counts(normalize=True).round(3).to_dict()
-        strike = {"overall": kinds.mode().iloc[0] if kinds.notna().any() else None,
-                  "shares": shares}
-        for s in "LR":
-            ks = kinds[sides == s].dropna()
-            strike[s] = ks.mode().iloc[0] if len(ks) else None
-    return metrics, strike

@@ -8,33 +8,20 @@ timing measures are refused below ``video.quality.min_fps`` and flagged below
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from stridelab.errors import InputFileError
-from stridelab.io.recording import Recording
 from stridelab.parallel import WorkerPool
 from stridelab.pose.clean import KeypointCleaner
 from stridelab.pose.estimate import ProgressCallback, estimate_keypoints
 from stridelab.pose.frame_cache import FrameCache
 from stridelab.pose.keypoints import Keypoints
-from stridelab.pose.scene import Scene, describe_scene
+from stridelab.pose.scene import describe_scene
 from stridelab.pose.to_recording import keypoints_to_recording
 from stridelab.pose.track import RunnerTrack
 from stridelab.pose.video import VideoInfo, is_video, probe_video
+from stridelab.summary import Summary
 from stridelab.thresholds import threshold
-
-
-@dataclass
-class PoseResult:
-    """What the pose stage hands on: the recording, the keypoints and how they were read."""
-
-    recording: Recording
-    keypoints: Keypoints
-    scene: Scene
-    video: VideoInfo | None
-    cleaning: dict
-    track: dict
 
 
 def check_quality(kp: Keypoints) -> list[str]:
@@ -56,22 +43,11 @@ def check_quality(kp: Keypoints) -> list[str]:
     return warnings
 
 
-def pose_recording(
-    path: Path,
-    height_m: float = 1.75,
-    view: str | None = None,
-    capture_fps: float | None = None,
-    model: str = "full",
-    progress: ProgressCallback | None = None,
-    pool: WorkerPool | None = None,
-    frame_cache: FrameCache | None = None,
-) -> PoseResult:
-    """Keypoints from a clip (or a keypoint folder/file) as a recording in the engine frame.
+class PoseEstimation:
+    """From a clip (or keypoints made elsewhere) to a recording the gait engine reads.
 
     Parameters
     ----------
-    path
-        Video file, OpenPose JSON folder or Sports2D/Pose2Sim ``.trc``.
     height_m
         Runner's height (sets the scale).
     view
@@ -79,45 +55,106 @@ def pose_recording(
     capture_fps
         Real capture rate (slow motion); default from the container, else its playback rate.
     model
-        MediaPipe model variant.
-    progress
-        Callback ``(done, total)`` for frames.
-    pool
-        Worker processes for the pose model (``None``: one per core, see
-        :func:`stridelab.pose.estimate.default_workers`).
-    frame_cache
-        Where the pose processes also keep every frame at the annotated video's size.
+        MediaPipe model variant (``"full"`` works offline).
+    tracker, cleaner
+        The runner's stretch (:class:`~stridelab.pose.track.RunnerTrack`) and the keypoint
+        cleaning (:class:`~stridelab.pose.clean.KeypointCleaner`); ``None``: the defaults.
+
+    Attributes
+    ----------
+    recording_
+        The cleaned keypoints as a recording in the engine frame, with the warnings.
+    keypoints_
+        The cleaned keypoints.
+    scene_
+        View, setting, facing and scale.
+    video_
+        The clip's :class:`~stridelab.pose.video.VideoInfo` (``None`` for keypoint files).
+    cleaning_
+        What the cleaning did, for the summary.
+    track_
+        The runner's stretch: frames kept, jumps to another person, still stretches.
     """
-    info = None
-    if is_video(path):
-        info = probe_video(path)
-        kp = estimate_keypoints(path, "mediapipe", capture_fps=capture_fps, progress=progress,
-                                info=info, model=model, pool=pool, frame_cache=frame_cache)
-    else:
-        from stridelab.pose.read import read_keypoints
 
-        kp = read_keypoints(path, fps=capture_fps)
-    track = RunnerTrack().apply(kp)
-    kp = track.keypoints_
-    warnings = check_quality(kp) + track.warnings_
-    cleaner = KeypointCleaner().clean(kp)
-    clean = cleaner.keypoints_
-    scene = describe_scene(clean, height_m, view=view)
-    rec = keypoints_to_recording(clean, scene)
-    rec.warnings = warnings + rec.warnings
-    if "view" in scene.detected:
-        rec.warnings.append(f"view detected as {scene.view} (give --view to override)")
-    if scene.view == "rear" and scene.facing < 0:
-        rec.warnings.append("the runner is seen from the front: left and right follow the "
-                            "pose model's labels; a rear view is what the measures expect")
-    return PoseResult(recording=rec, keypoints=clean, scene=scene, video=info,
-                      cleaning=cleaner.report_,
-                      track={"kept_frames": int(track.kept_.sum()),
-                             "switches_s": track.switches_s_,
-                             "still_s": [list(span) for span in track.still_s_]})
+    def __init__(self, height_m: float = 1.75, view: str | None = None,
+                 capture_fps: float | None = None, model: str = "full",
+                 tracker: RunnerTrack | None = None,
+                 cleaner: KeypointCleaner | None = None) -> None:
+        self.height_m = height_m
+        self.view = view
+        self.capture_fps = capture_fps
+        self.model = model
+        self.tracker = tracker
+        self.cleaner = cleaner
+
+    def estimate(self, path: Path, progress: ProgressCallback | None = None,
+                 pool: WorkerPool | None = None, frame_cache: FrameCache | None = None,
+                 info: VideoInfo | None = None) -> PoseEstimation:
+        """Keypoints of ``path`` (video, OpenPose folder or Sports2D ``.trc``); returns ``self``.
+
+        Parameters
+        ----------
+        path
+            The clip or keypoint files.
+        progress
+            Callback ``(done, total)`` for frames.
+        pool
+            Worker processes for the pose model (``None``: one per core).
+        frame_cache
+            Where the pose processes also keep every frame at the annotated video's size.
+        info
+            The clip's probe, when already read.
+        """
+        kp = self._keypoints(Path(path), progress, pool, frame_cache, info)
+        track = (self.tracker or RunnerTrack()).apply(kp)
+        kp = track.keypoints_
+        warnings = check_quality(kp) + track.warnings_
+        cleaner = (self.cleaner or KeypointCleaner()).clean(kp)
+        self.keypoints_ = cleaner.keypoints_
+        self.scene_ = describe_scene(self.keypoints_, self.height_m, view=self.view)
+        self.recording_ = keypoints_to_recording(self.keypoints_, self.scene_)
+        self.recording_.warnings = warnings + self.recording_.warnings + self._scene_warnings()
+        self.cleaning_ = cleaner.report_
+        self.track_ = {"kept_frames": int(track.kept_.sum()),
+                       "switches_s": track.switches_s_,
+                       "still_s": [list(span) for span in track.still_s_]}
+        return self
+
+    def _keypoints(self, path: Path, progress, pool, frame_cache, info) -> Keypoints:
+        self.video_ = None
+        if not is_video(path):
+            from stridelab.pose.read import read_keypoints
+
+            return read_keypoints(path, fps=self.capture_fps)
+        self.video_ = info or probe_video(path)
+        return estimate_keypoints(path, "mediapipe", capture_fps=self.capture_fps,
+                                  progress=progress, info=self.video_, model=self.model,
+                                  pool=pool, frame_cache=frame_cache)
+
+    def _scene_warnings(self) -> list[str]:
+        out = []
+        if "view" in self.scene_.detected:
+            out.append(f"view detected as {self.scene_.view} (give --view to override)")
+        if self.scene_.view == "rear" and self.scene_.facing < 0:
+            out.append("the runner is seen from the front: left and right follow the "
+                       "pose model's labels; a rear view is what the measures expect")
+        return out
+
+    def summary_blocks(self) -> dict[str, dict]:
+        """The summary's ``scene`` and ``pose`` blocks (``docs/summary-schema.md``)."""
+        scene, kp = self.scene_, self.keypoints_
+        return {
+            "scene": {"view": scene.view, "setting": scene.setting, "facing": scene.facing,
+                      "px_per_m": round(scene.px_per_m, 2), "detected": list(scene.detected),
+                      "height_m": self.height_m},
+            "pose": {"source": kp.source, "frames": kp.n_frames, "fps": kp.fps,
+                     "frames_with_person": round(kp.frames_with_person, 3),
+                     "runner": self.track_,
+                     "cleaning": {k: v for k, v in self.cleaning_.items() if k != "long_gaps"}},
+        }
 
 
-def check_timing(summary: dict, kp: Keypoints, info: VideoInfo | None) -> None:
+def check_timing(summary: Summary, kp: Keypoints, info: VideoInfo | None) -> None:
     """Refuse timings that no runner produces: most often a slow-motion clip.
 
     Phones film slow motion at 120 or 240 fps and play it at 30: read at the playback rate,
@@ -130,10 +167,10 @@ def check_timing(summary: dict, kp: Keypoints, info: VideoInfo | None) -> None:
     InputFileError
         When the cadence is below any runner's, with the capture rates that would make sense.
     """
-    cadence = (summary.get("metrics", {}).get("cadence_spm") or {}).get("mean")
+    cadence = summary.metrics["cadence_spm"].mean if "cadence_spm" in summary.metrics else None
     # a walker's cadence is below any runner's, but walking has its own pattern (double
     # support), which slow motion keeps: only a cadence below any walker's is suspicious then
-    floor = threshold("video.slowmo.min_cadence_spm" if summary.get("activity") != "walking"
+    floor = threshold("video.slowmo.min_cadence_spm" if summary.activity != "walking"
                       else "video.slowmo.min_walking_cadence_spm")
     if cadence is None or cadence >= floor:
         return

@@ -2,7 +2,7 @@
 
 ``write_report`` writes the page from results in memory (what ``stridelab analyze`` holds);
 ``report_folder`` reads a results folder first; ``write_pdf`` prints a report with headless
-Chromium. They are imported lazily so that ``stridelab.report.files`` stays light.
+Chromium. They are imported lazily so that importing the package stays light.
 """
 
 from __future__ import annotations

@@ -102,7 +102,8 @@ def unavailable_measures(metrics: dict, view: str) -> dict[str, str]:
 
 
 def gait_summary(rec: Recording, strides: pd.DataFrame, measures: pd.DataFrame, *,
-                 activity: str, source: str, warnings: list[str]) -> Summary:
+                 activity: str, source: str, warnings: list[str],
+                 measured_view: str | None = None) -> Summary:
     """The summary of a recording's per-stride table and per-stance measures.
 
     Parameters
@@ -115,6 +116,9 @@ def gait_summary(rec: Recording, strides: pd.DataFrame, measures: pd.DataFrame, 
         Per-stance form measures (:mod:`stridelab.kinematics.measures`), same index.
     activity, source, warnings
         ``"running"``/``"walking"``, where the events came from, doubtful data.
+    measured_view
+        The view the form measures were taken for (``"side"``, ``"rear"``, ``"both"``);
+        default: the recording's.
     """
     view = rec.axes.get("view", "both")
     metrics = {**timing_metrics(strides), **form_metrics(measures, strides.side)}
@@ -129,7 +133,7 @@ def gait_summary(rec: Recording, strides: pd.DataFrame, measures: pd.DataFrame, 
         metrics=metrics, phases=phase_metrics(strides),
         symmetry_index_pct=symmetry_indices(metrics), warnings=warnings,
         view=None if view == "both" else view, foot_strike=strike,
-        unavailable=unavailable_measures(metrics, view))
+        unavailable=unavailable_measures(metrics, measured_view or view))
 
 
 # -- watch files ----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def test_import_list_and_summary(activities_dir, db_path, tmp_path):
                                        "vertical_oscillation_cm", "vertical_ratio_pct",
                                        "step_length_m", "heart_rate_bpm", "pace_s_per_km"}
     for metric in summary["metrics"].values():
-        assert set(metric) == {"mean", "sd", "count", "L", "R", "unit"}
+        assert set(metric) == {"mean", "sd", "cv_pct", "count", "L", "R", "unit"}
     ct = summary["metrics"]["contact_time_ms"]
     assert ct["L"] > ct["R"]  # balance 52 % left: the left stance is longer
     assert summary["contact_time_balance_left_pct"] == pytest.approx(52.4, abs=0.5)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from stridelab.parallel import WorkerPool
-from stridelab.pose.pipeline import pose_recording
+from stridelab.pose.pipeline import PoseEstimation
 from stridelab.thresholds import threshold
 
 FRAMES = 300
@@ -40,8 +40,8 @@ def test_two_runners_in_view_are_never_mixed(small_frames, tmp_path, write_clip)
     clip = tmp_path / "two.mp4"
     write_clip(clip, frames, fps=60, g="60")
     with WorkerPool(2) as pool:
-        pose = pose_recording(clip, height_m=1.78, pool=pool)
-    kp = pose.keypoints
+        pose = PoseEstimation(height_m=1.78).estimate(clip, pool=pool)
+    kp = pose.keypoints_
     hips = np.nanmean(kp.xy[:, [kp.index("L_hip"), kp.index("R_hip")], 0], axis=1)
     hips = hips[np.isfinite(hips)]
     assert len(hips) > 0.5 * n

@@ -9,6 +9,7 @@ from stridelab.errors import InputFileError
 from stridelab.pose.keypoints import KEYPOINT_NAMES, Keypoints
 from stridelab.pose.pipeline import check_quality, check_timing
 from stridelab.pose.scene import describe_scene
+from stridelab.summary import Summary
 from stridelab.thresholds import threshold
 
 
@@ -36,14 +37,15 @@ def test_too_few_frames_with_a_person_is_refused():
 def test_slow_motion_played_at_30_is_caught(real_fps):
     true_cadence = 172.0
     apparent = true_cadence * 30 / real_fps
-    summary = {"metrics": {"cadence_spm": {"mean": apparent}}}
+    summary = Summary.from_dict({"metrics": {"cadence_spm": {"mean": apparent}}})
     with pytest.raises(InputFileError, match="slow motion") as err:
         check_timing(summary, _kp(fps=30.0), None)
     assert f"--capture-fps {real_fps}" in str(err.value)
 
 
 def test_normal_cadence_passes_the_slow_motion_check():
-    check_timing({"metrics": {"cadence_spm": {"mean": 165.0}}}, _kp(fps=30.0), None)
+    check_timing(Summary.from_dict({"metrics": {"cadence_spm": {"mean": 165.0}}}),
+                 _kp(fps=30.0), None)
 
 
 def _standing(view: str) -> Keypoints:
@@ -80,9 +82,10 @@ def test_implausible_height_is_refused():
 
 
 def test_a_walker_is_not_taken_for_slow_motion():
-    summary = {"activity": "walking", "metrics": {"cadence_spm": {"mean": 110.0}}}
+    summary = Summary.from_dict({"activity": "walking",
+                                 "metrics": {"cadence_spm": {"mean": 110.0}}})
     check_timing(summary, _kp(fps=30.0), None)  # a walker's cadence: no error
-    summary["metrics"]["cadence_spm"]["mean"] = 110.0 * 30 / 240  # a walker in slow motion
+    summary.metrics["cadence_spm"].mean = 110.0 * 30 / 240  # a walker in slow motion
     with pytest.raises(InputFileError, match="slow motion"):
         check_timing(summary, _kp(fps=30.0), None)
 

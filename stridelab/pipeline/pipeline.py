@@ -1,0 +1,382 @@
+"""One analysis pipeline of swappable steps, for the CLI, a notebook and a server alike.
+
+Modelled on mobgap's pipelines and gaitmap's algorithm objects: every step is an object with
+its parameters in ``__init__`` and one action method, and each can be replaced by a tuned
+instance::
+
+    reader      RecordingReader         a file (or a Recording) into the engine frame
+    pose        PoseEstimation          video / keypoints: pose, the runner's stretch, cleaning
+    events      AutoEventDetection      force plate, foot clearance or keypoint events
+    phases      PhaseSegmentation       the per-stance table with the six phases
+    kinematics  StanceKinematics        form measures at the events
+    assessment  Assessment              evidence-graded findings
+    program     ProgramGenerator        a default strength & balance program
+
+:data:`PRESETS` names the usual combinations (``mocap``, ``keypoints``, ``video_side``,
+``video_rear``); :func:`stridelab.analyze` picks one from the input.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from stridelab.errors import InputFileError
+from stridelab.io.recording import Recording
+from stridelab.pipeline.result import AnalysisResult
+from stridelab.thresholds import threshold
+
+Progress = Callable[[str, int, "int | None"], None]
+"""Progress callback ``(stage, done, total)``; a new ``stage`` starts a new bar."""
+
+
+class RecordingReader:
+    """A motion-capture file (``.c3d``, ``.trc``) into a recording in the engine frame.
+
+    Parameters
+    ----------
+    markerset
+        A marker-set name (``fukuchi``, ``ric_cluster``, ``plugin_gait``) or mapping file;
+        ``None``: guessed from the marker names.
+    vertical, forward
+        Lab axes such as ``"+y"`` or ``"-z"``; ``None``: detected from the data.
+
+    Attributes
+    ----------
+    recording_
+        The recording, rotated to x forward, y up, z right.
+    """
+
+    def __init__(self, markerset: str | None = None, vertical: str | None = None,
+                 forward: str | None = None) -> None:
+        self.markerset = markerset
+        self.vertical = vertical
+        self.forward = forward
+
+    def read(self, source: str | Path | Recording) -> RecordingReader:
+        """Read ``source`` (a path, or a Recording to rotate); returns ``self``."""
+        from stridelab.io.frame import to_engine_frame
+
+        if isinstance(source, Recording):
+            rec = source
+        else:
+            from stridelab.io.load import read_recording
+            from stridelab.io.markerset import load_markerset
+
+            ms = load_markerset(self.markerset) if self.markerset else None
+            rec = read_recording(Path(source), ms)
+        self.recording_ = to_engine_frame(rec, vertical=self.vertical, forward=self.forward)
+        return self
+
+
+def _default(step: Any, factory: Callable[[], Any]) -> Any:
+    """A fresh copy of ``step`` (the caller's instance is never changed), or the default."""
+    return copy.deepcopy(step) if step is not None else factory()
+
+
+class Pipeline:
+    """The analysis chain; each step a parameter that can be swapped for a tuned instance.
+
+    Parameters
+    ----------
+    reader
+        :class:`RecordingReader` for motion capture (``None``: the default).
+    pose
+        :class:`~stridelab.pose.pipeline.PoseEstimation` for videos and keypoint files
+        (``None``: the default).
+    events
+        An event detector (:class:`~stridelab.gait.base.EventDetector`); ``None``:
+        :class:`~stridelab.gait.auto.AutoEventDetection`.
+    phases
+        :class:`~stridelab.gait.phases.PhaseSegmentation` (``None``: the default).
+    kinematics
+        :class:`~stridelab.kinematics.measures.StanceKinematics` (``None``: the default).
+    assessment
+        :class:`~stridelab.assess.engine.Assessment`; ``False`` skips the findings, the
+        program and the report.
+    program
+        :class:`~stridelab.program.generator.ProgramGenerator`; ``False`` skips it.
+    annotated_video
+        Draw ``annotated.mp4`` when a video is analysed into a folder.
+    workers
+        Pose processes for a video (``None``: one per core, at most 3).
+    progress
+        Progress callback ``(stage, done, total)``.
+
+    Attributes
+    ----------
+    result_
+        The :class:`~stridelab.pipeline.result.AnalysisResult` of the last :meth:`run`.
+    """
+
+    def __init__(self, reader: RecordingReader | None = None, pose: Any = None,
+                 events: Any = None, phases: Any = None, kinematics: Any = None,
+                 assessment: Any = None, program: Any = None, annotated_video: bool = True,
+                 workers: int | None = None, progress: Progress | None = None) -> None:
+        self.reader = reader
+        self.pose = pose
+        self.events = events
+        self.phases = phases
+        self.kinematics = kinematics
+        self.assessment = assessment
+        self.program = program
+        self.annotated_video = annotated_video
+        self.workers = workers
+        self.progress = progress
+
+    @classmethod
+    def from_preset(cls, name: str, **steps: Any) -> Pipeline:
+        """The pipeline of a named preset (:data:`PRESETS`), with ``steps`` overriding it."""
+        if name not in PRESETS:
+            raise ValueError(f"unknown preset {name!r}; one of {', '.join(PRESETS)}")
+        return cls(**{**PRESETS[name](), **steps})
+
+    # -- running ----------------------------------------------------------------------------
+
+    def run(self, source: str | Path | Recording, out: str | Path | None = None
+            ) -> Pipeline:
+        """Analyse ``source``; with ``out``, write the result files there as they are ready.
+
+        Parameters
+        ----------
+        source
+            A motion-capture file, a video, an OpenPose JSON folder, a Sports2D ``.trc`` or a
+            :class:`~stridelab.io.recording.Recording`.
+        out
+            Folder for the files (``None``: nothing is written; call
+            ``result_.save(folder)``).
+
+        Returns
+        -------
+        Pipeline
+            ``self``, with :attr:`result_` set.
+
+        Raises
+        ------
+        InputFileError
+            For input that cannot be analysed, in one line naming the file.
+        """
+        if not isinstance(source, Recording) and not Path(source).exists():
+            raise InputFileError(source, "no such file or folder")
+        if isinstance(source, Recording) or not is_pose_input(Path(source)):
+            self.result_ = self._run_recording(source, out)
+        else:
+            self.result_ = self._run_pose(Path(source), out)
+        return self
+
+    def _report(self, stage: str, done: int = 0, total: int | None = None) -> None:
+        if self.progress is not None:
+            self.progress(stage, done, total)
+
+    def _run_recording(self, source, out) -> AnalysisResult:
+        name = source.path.name if isinstance(source, Recording) else Path(source).name
+        self._report(f"reading {name}")
+        rec = _default(self.reader, RecordingReader).read(source).recording_
+        self._report("detecting events and phases")
+        result = self.analyse_gait(rec)
+        if out is not None:
+            result.save_data(out)
+        self.assess(result)
+        if out is not None:
+            result.save_findings(out)
+        return result
+
+    def _run_pose(self, path: Path, out) -> AnalysisResult:
+        from stridelab.parallel import WorkerPool
+        from stridelab.pose.video import is_video
+
+        size, info = 1, None
+        if is_video(path):
+            from stridelab.pose.estimate import default_workers
+            from stridelab.pose.video import probe_video
+
+            info = probe_video(path)
+            size = self.workers or default_workers(info.n_frames)
+        # the workers start importing MediaPipe now, while this process imports the analysis
+        preload = ["stridelab.pose.mediapipe_backend", "mediapipe"] if size > 1 else ()
+        with WorkerPool(size, preload=preload) as pool:
+            video = (self.annotated_video and out is not None and info is not None)
+            from stridelab.pipeline.video import AnnotatedVideo
+
+            with AnnotatedVideo(path, out, info, pool, self._report, enabled=video) as draw:
+                return self._pose_and_gait(path, out, pool, info, draw)
+
+    def _pose_and_gait(self, path, out, pool, info, draw) -> AnalysisResult:
+        from stridelab.pose.pipeline import PoseEstimation, check_timing
+
+        stage = f"pose {path.name}"
+        preparing = _prepare_report_thread() if self.assessment is not False else None
+        pose = _default(self.pose, PoseEstimation).estimate(
+            path, progress=lambda d, t: self._report(stage, d, t), pool=pool,
+            frame_cache=draw.cache, info=info)
+        self._report("events, phases and measures")
+        if not draw.enabled:
+            pool.close(wait=False)  # the workers exit while the analysis runs
+        result = self.analyse_gait(pose.recording_)
+        check_timing(result.summary, pose.keypoints_, pose.video_)
+        blocks = pose.summary_blocks()
+        result.summary.scene, result.summary.pose = blocks["scene"], blocks["pose"]
+        result.keypoints, result.pose = pose.keypoints_, pose
+        if out is not None:
+            result.save_data(out)
+        draw.start(pose.keypoints_, result)
+        if preparing is not None:
+            preparing.join()  # Matplotlib draws one figure at a time
+        self.assess(result)
+        if out is not None:
+            result.save_findings(out)
+        result.files.update(draw.finish())
+        return result
+
+    # -- the stages -------------------------------------------------------------------------
+
+    def analyse_gait(self, rec: Recording) -> AnalysisResult:
+        """Events, the per-stance table with phases, form measures and the summary of ``rec``.
+
+        Raises
+        ------
+        InputFileError
+            When fewer than three contacts are found (nobody running or walking).
+        """
+        from stridelab.gait.activity import classify_activity
+        from stridelab.gait.auto import AutoEventDetection
+        from stridelab.gait.phases import PhaseSegmentation
+        from stridelab.gait.strides import alternation_errors
+        from stridelab.kinematics.measures import StanceKinematics
+        from stridelab.summary.build import gait_summary
+
+        det = _default(self.events, AutoEventDetection).detect(rec)
+        contacts, warnings = det.contacts_, list(rec.warnings) + list(det.warnings_)
+        if len(contacts) < 3:
+            raise InputFileError(rec.path, f"found {len(contacts)} foot contacts in "
+                                 f"{rec.duration:.1f} s: at least two strides are needed "
+                                 "(nobody runs or walks in this trial, or it is too short)")
+        strides = _default(self.phases, PhaseSegmentation).segment(contacts, rec).strides_
+        activity, activity_warnings = classify_activity(strides)
+        warnings += activity_warnings + _event_warnings(contacts, rec, alternation_errors)
+        kin = _default(self.kinematics, StanceKinematics).calculate(strides, rec)
+        summary = gait_summary(rec, strides, kin.measures_, activity=activity,
+                               source=event_source(det), warnings=warnings,
+                               measured_view=getattr(kin, "view_", None))
+        summary.warnings += _symmetry_warnings(summary.symmetry_index_pct)
+        return AnalysisResult(strides=strides, summary=summary, contacts=contacts,
+                              recording=rec, angles=kin.angles_, measures=kin.measures_)
+
+    def assess(self, result: AnalysisResult) -> AnalysisResult:
+        """Findings and the default program of ``result`` (unless switched off)."""
+        if self.assessment is False:
+            return result
+        from stridelab.assess import Assessment
+
+        a = _default(self.assessment, Assessment).assess(result.summary.to_dict())
+        result.assessment, result.findings = a, a.findings_
+        if self.program is not False:
+            from stridelab.program.generator import ProgramGenerator
+
+            result.program = _default(self.program, ProgramGenerator).generate(
+                a.findings_).program_
+        return result
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+EVENT_SOURCE_WORDS = {
+    "ForcePlateEventDetection": "force plate",
+    "FootClearanceEventDetection": "kinematics (foot clearance, markers)",
+    "KeypointEventDetection": "video keypoints (foot height within each stride)",
+}
+
+
+def event_source(detector: Any) -> str:
+    """Where a detector's events came from, in words (the summary's ``source``)."""
+    given = getattr(detector, "source_", None)
+    if given:
+        return given
+    return EVENT_SOURCE_WORDS.get(type(detector).__name__, type(detector).__name__)
+
+
+def _event_warnings(contacts, rec: Recording, alternation_errors) -> list[str]:
+    out = []
+    bad = alternation_errors(contacts)
+    if bad:
+        out.append(f"{bad} consecutive contacts by the same foot: events missed or extra; "
+                   "values around them are left out")
+    if rec.fs < 1.0 / threshold("gait.quality.max_event_period"):
+        out.append(f"sampling rate {rec.fs:g} Hz is low for contact and flight times "
+                   "(science.md §1.1)")
+    return out
+
+
+def _symmetry_warnings(indices: dict[str, float | None]) -> list[str]:
+    flag = threshold("gait.symmetry.index_flag_pct")
+    return [f"left/right difference in {metric}: symmetry index {si:+.1f} %"
+            for metric, si in indices.items() if si is not None and abs(si) > flag]
+
+
+def is_pose_input(path: Path) -> bool:
+    """Whether ``path`` is a video, a keypoint folder or a Sports2D/Pose2Sim keypoint .trc."""
+    from stridelab.pose.video import is_video
+
+    if is_video(path) or path.is_dir():
+        return True
+    if path.suffix.lower() != ".trc":
+        return False
+    from stridelab.pose.sports2d import is_keypoint_trc
+
+    return is_keypoint_trc(path)
+
+
+def _prepare_report() -> None:
+    """Import the report's modules and warm Matplotlib up (~0.8 s on 2 cores).
+
+    A failure here is left for the report itself to meet and explain.
+    """
+    try:
+        import stridelab.assess  # noqa: F401
+        import stridelab.program.generator  # noqa: F401
+        import stridelab.program.render  # noqa: F401
+        import stridelab.report.build  # noqa: F401
+        from stridelab.report.plots import warm_up
+
+        warm_up()
+    except Exception:  # noqa: BLE001, S110 - the report reports it
+        pass
+
+
+def _prepare_report_thread() -> threading.Thread:
+    """The report's imports and first figure, in a thread while the pose processes run."""
+    thread = threading.Thread(target=_prepare_report, daemon=True)
+    thread.start()
+    return thread
+
+
+def _mocap() -> dict[str, Any]:
+    return {}
+
+
+def _keypoints() -> dict[str, Any]:
+    from stridelab.gait.keypoint_events import KeypointEventDetection
+
+    return {"events": KeypointEventDetection()}
+
+
+def _video(view: str) -> Callable[[], dict[str, Any]]:
+    def preset() -> dict[str, Any]:
+        from stridelab.pose.pipeline import PoseEstimation
+
+        return {**_keypoints(), "pose": PoseEstimation(view=view)}
+
+    return preset
+
+
+PRESETS: dict[str, Callable[[], dict[str, Any]]] = {
+    "mocap": _mocap,
+    "keypoints": _keypoints,
+    "video_side": _video("side"),
+    "video_rear": _video("rear"),
+}
+"""Named step combinations: ``mocap`` (force plate, else foot clearance), ``keypoints``
+(keypoint events), ``video_side`` and ``video_rear`` (pose with the view fixed)."""
