@@ -166,8 +166,7 @@ def test_help_shows_readable_placeholders(command):
     assert "Usage: stridelab" in res.output
     for placeholder in ("<bool>", "{path}", "list[", "{"):
         assert placeholder not in res.output, placeholder
-    if command[:1] != ("analyze",):  # analyze: its owner applies stridelab.cli.options
-        assert not re.search(r"<(str|int|float|path|datetime|%Y)", res.output), res.output
+    assert not re.search(r"<(str|int|float|path|datetime|%Y)", res.output), res.output
 
 
 def test_flags_take_no_value(tmp_path):

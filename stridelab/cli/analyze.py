@@ -15,6 +15,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from stridelab.cli import options as opt
 from stridelab.cli.tables import summary_table
 from stridelab.errors import InputFileError
 
@@ -26,25 +27,38 @@ def _progress(console: Console, quiet: bool) -> Progress:
 
 
 def analyze(
-    path: Path = typer.Argument(..., help="Motion capture (.c3d, .trc), a video clip (.mp4, "
-                                ".mov ...), an OpenPose JSON folder or a Sports2D .trc."),
-    out: Path = typer.Option(Path("results"), "--out", "-o", help="Folder for the results."),
+    path: Path = typer.Argument(
+        ..., metavar=opt.PATH,
+        help="Motion capture (.c3d, .trc), a video clip (.mp4, .mov ...), an OpenPose JSON "
+        "folder or a Sports2D .trc."),
+    out: Path = typer.Option(Path("results"), "--out", "-o", metavar=opt.FOLDER,
+                             help="Folder for the results."),
     events: str = typer.Option(
-        "auto", help="Event source: auto (force plate when present), forceplate, kinematic."),
+        "auto", metavar=opt.choice("auto", "forceplate", "kinematic"),
+        help="Event source: auto (force plate when present), forceplate, kinematic."),
     markerset: str = typer.Option(
-        None, help="Marker set: fukuchi, ric_cluster, plugin_gait or a mapping .toml file "
+        None, metavar="NAME|FILE",
+        help="Marker set: fukuchi, ric_cluster, plugin_gait or a mapping .toml file "
         "(guessed from the marker names by default)."),
-    vertical: str = typer.Option(None, help="Lab axis pointing up, e.g. +y (detected by default)."),
+    vertical: str = typer.Option(
+        None, metavar="AXIS", help="Lab axis pointing up, e.g. +y (detected by default)."),
     forward: str = typer.Option(
-        None, help="Lab axis of the direction of travel, e.g. -z (detected by default)."),
-    view: str = typer.Option(None, help="Video: side or rear (detected by default)."),
-    height: float = typer.Option(1.75, help="Video: runner's height in metres (sets the scale)."),
+        None, metavar="AXIS",
+        help="Lab axis of the direction of travel, e.g. -z (detected by default)."),
+    view: str = typer.Option(None, metavar=opt.choice("side", "rear"),
+                             help="Video: side or rear (detected by default)."),
+    height: float = typer.Option(
+        1.75, metavar="METRES", help="Video: runner's height in metres (sets the scale)."),
     capture_fps: float = typer.Option(
-        None, "--capture-fps", help="Video: real capture rate of a slow-motion clip, e.g. 240 "
-        "(read from the file when the phone recorded it)."),
-    model: str = typer.Option("full", help="Video: MediaPipe model (full works offline)."),
+        None, "--capture-fps", metavar="FPS",
+        help="Video: real capture rate of a slow-motion clip, e.g. 240 (read from the file "
+        "when the phone recorded it)."),
+    model: str = typer.Option(
+        "full", metavar=opt.choice("full", "lite", "heavy"),
+        help="Video: MediaPipe model (full works offline)."),
     workers: int = typer.Option(
-        0, min=0, help="Video: pose processes (0: one per core; 1: no extra process)."),
+        0, min=0, metavar=opt.N,
+        help="Video: pose processes (0: one per core; 1: no extra process)."),
     video: bool = typer.Option(True, "--video/--no-video",
                                help="Video: write the annotated clip annotated.mp4."),
     report: bool = typer.Option(True, "--report/--no-report",
