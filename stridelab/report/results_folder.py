@@ -1,9 +1,9 @@
 """Read a results folder (``summary.json``, ``strides.csv`` and the optional files) for a report.
 
 The report reads only what earlier stages wrote (``docs/summary-schema.md``): ``summary.json``
-and ``strides.csv`` are required; ``angles.csv``, ``findings.json`` (a list of
-:meth:`stridelab.assess.model.Finding.to_dict`, or ``{"findings": [...]}``) and
-``program.json`` are used when present.
+and ``strides.csv`` are required; ``angles.csv``, ``findings.json`` (read by
+:func:`stridelab.assess.model.read_findings_document`) and ``program.json`` are used when
+present.
 """
 
 from __future__ import annotations
@@ -14,11 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from stridelab.assess.model import Finding
+from stridelab.assess.model import Finding, read_findings_document
 from stridelab.errors import InputFileError, StridelabError
-
-NOTE_KEYS = ("notes", "not_assessed", "not_measurable")
-"""Keys of a ``findings.json`` document (``stridelab.findings/1``) that the report shows."""
 
 
 @dataclass
@@ -49,33 +46,6 @@ def _read_json(path: Path):
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputFileError(path, f"cannot be read as JSON ({exc})") from None
-
-
-def read_findings(path: str | Path) -> list[Finding]:
-    """Read ``findings.json``: a list of finding dicts, or a dict with a ``findings`` list."""
-    return read_findings_document(path)[0]
-
-
-def read_findings_document(path: str | Path) -> tuple[list[Finding], dict]:
-    """Read ``findings.json`` and what the assessment left out.
-
-    Returns
-    -------
-    tuple
-        The findings and a dict with the document's ``notes``, ``not_assessed`` and
-        ``not_measurable`` (empty when the file is a bare list).
-    """
-    path = Path(path)
-    doc = _read_json(path)
-    items = doc.get("findings") if isinstance(doc, dict) else doc
-    if not isinstance(items, list):
-        raise InputFileError(path, "expected a list of findings (or {\"findings\": [...]})")
-    try:
-        findings = [Finding.from_dict(item) for item in items]
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise InputFileError(path, f"not a list of stridelab findings ({exc})") from None
-    extras = {k: doc[k] for k in NOTE_KEYS if isinstance(doc, dict) and doc.get(k)}
-    return findings, extras
 
 
 def render_program(path: str | Path) -> str | None:

@@ -114,3 +114,18 @@ def test_article_and_evidence_shown_side_by_side(make_summary):
     assert f"{convention:.0f} steps/min" in cadence and "171 +/- 8" in cadence
     assert f"{convention - 165:.0f} below" in cadence
     assert TABLE["assess.cadence.convention_spm"].evidence == "contested"
+
+
+@pytest.mark.parametrize("change, error, words", [
+    ({"severity": "awful"}, ValueError, "severity 'awful'"),
+    ({"targets": ["biceps"]}, ValueError, "unknown target(s) biceps"),
+    ({"extra": 1}, ValueError, "unknown key(s) extra"),
+    ({"title": None}, ValueError, "missing key(s) title"),
+])
+def test_from_dict_names_the_bad_key(all_findings, change, error, words):
+    d = {**all_findings[0].to_dict(), **change}
+    d = {k: v for k, v in d.items() if v is not None or k != "title"}
+    with pytest.raises(error, match=re.escape(words)):
+        Finding.from_dict(d)
+    with pytest.raises(TypeError, match="not an object"):
+        Finding.from_dict([d])

@@ -169,15 +169,19 @@ def test_report_numbers():
 
 
 def test_findings_json_forms(tmp_path):
-    from stridelab.report.results_folder import read_findings
+    from stridelab.assess.model import read_findings_document
+
+    def read_findings(path):
+        return read_findings_document(path)[0]
 
     items = [f.to_dict() for f in sample_findings()]
     (tmp_path / "a.json").write_text(json.dumps(items))
-    (tmp_path / "b.json").write_text(json.dumps({"findings": items}))
+    (tmp_path / "b.json").write_text(json.dumps({"findings": items, "notes": ["n"]}))
     assert read_findings(tmp_path / "a.json") == read_findings(tmp_path / "b.json")
     assert read_findings(tmp_path / "a.json") == sample_findings()
+    assert read_findings_document(tmp_path / "b.json")[1] == {"notes": ["n"]}
     (tmp_path / "c.json").write_text(json.dumps([{"key": "x"}]))
-    with pytest.raises(InputFileError, match="not a list of stridelab findings"):
+    with pytest.raises(InputFileError, match=r"finding 1 \(x\): missing key\(s\) metric"):
         read_findings(tmp_path / "c.json")
 
 
