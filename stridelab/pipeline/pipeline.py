@@ -211,7 +211,7 @@ class Pipeline:
         preparing = _prepare_report_thread() if self.assessment is not False else None
         pose = _default(self.pose, PoseEstimation).estimate(
             path, progress=lambda d, t: self._report(stage, d, t), pool=pool,
-            frame_cache=draw.cache, info=info)
+            frame_sink=draw.cache, info=info)
         self._report("events, phases and measures")
         if not draw.enabled:
             pool.close(wait=False)  # the workers exit while the analysis runs

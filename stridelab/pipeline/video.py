@@ -1,7 +1,7 @@
 """The annotated video of a clip, drawn by the pose processes while the report is written.
 
 The pose processes keep each frame at the video's size in a frame cache (a per-frame
-callback of the pose stage, :class:`~stridelab.pose.frame_cache.FrameCache`), so the video
+callback of the pose stage, :class:`~stridelab.report.frame_cache.FrameCache`), so the video
 is drawn without decoding the clip again; the cache is removed at the end, whatever happens.
 """
 
@@ -45,7 +45,7 @@ class AnnotatedVideo:
     def __enter__(self) -> AnnotatedVideo:
         """Open the frame cache in a temporary folder inside the results folder."""
         if self.enabled:
-            from stridelab.pose.frame_cache import FrameCache
+            from stridelab.report.frame_cache import FrameCache
             from stridelab.report.video import output_size
 
             Path(self.out).mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -27,7 +28,6 @@ from stridelab.parallel import (
     report_progress,
 )
 from stridelab.pose.backends import PoseBackend, make_backend
-from stridelab.pose.frame_cache import FrameCache
 from stridelab.pose.keypoints import KEYPOINT_NAMES, Keypoints
 from stridelab.pose.video import (
     FrameIndex,
@@ -157,12 +157,39 @@ def plan_chunks(pts: np.ndarray, keyframe_pts: np.ndarray | None = None,
     return chunks
 
 
+@runtime_checkable
+class FrameSink(Protocol):
+    """Where the pose processes hand every decoded frame on, as 4:2:0 planes at ``size``.
+
+    A per-frame callback object: the pose stage calls :meth:`allocate` once with the clip's
+    timestamps, then :meth:`write` for each frame it decodes (in the worker processes, so
+    the object must pickle), and sets :attr:`complete` when every frame was written. The
+    annotated video's :class:`~stridelab.report.frame_cache.FrameCache` is one.
+
+    Attributes
+    ----------
+    size
+        ``(width, height)`` the frames are wanted at (even numbers).
+    complete
+        Whether every frame handed on was written.
+    """
+
+    size: tuple[int, int]
+    complete: bool
+
+    def allocate(self, pts: np.ndarray) -> bool:
+        """Prepare for frames with these timestamps; ``False``: go without."""
+
+    def write(self, pts: int, planes: np.ndarray) -> int | None:
+        """Keep one frame's planes ``(h * 3/2, w)``; its index, or ``None`` if not kept."""
+
+
 @dataclass
 class ChunkResult:
     """Keypoints of one chunk.
 
-    Timestamps, points, confidences, frame size, backend name, and the indices of the frames
-    written to the frame cache.
+    Timestamps, points, confidences, frame size, backend name, and the timestamps of the
+    frames the frame sink kept.
     """
 
     pts: np.ndarray
@@ -178,7 +205,7 @@ _backends: dict[tuple[str, str], PoseBackend] = {}
 
 
 def _estimate_chunk(path: Path, backend_name: str, model: str, chunk: Chunk,
-                    cache: FrameCache | None = None, slot: int = 0) -> ChunkResult:
+                    cache: FrameSink | None = None, slot: int = 0) -> ChunkResult:
     """Keypoints of one chunk, tracking from scratch (a worker task).
 
     Its frames go to ``cache`` too when one is given.
@@ -198,7 +225,7 @@ def _close_backends() -> None:
 
 
 def _run_backend(path: Path, backend: PoseBackend, chunk: Chunk,
-                 cache: FrameCache | None = None, slot: int = 0) -> ChunkResult:
+                 cache: FrameSink | None = None, slot: int = 0) -> ChunkResult:
     n_points = len(KEYPOINT_NAMES)
     missing_xy = np.full((n_points, 2), np.nan)
     missing_conf = np.zeros(n_points)
@@ -211,9 +238,8 @@ def _run_backend(path: Path, backend: PoseBackend, chunk: Chunk,
 
     def keep(pts: int, planes: np.ndarray) -> None:  # in the decoding thread
         if first is None or pts >= first:
-            index = cache.write(pts, planes)
-            if index is not None:
-                cached.append(index)
+            if cache.write(pts, planes) is not None:
+                cached.append(pts)
 
     frames = iter_frames_between(path, first_pts=chunk.warm_pts, stop_pts=chunk.stop_pts,
                                  prefetch=PREFETCH_FRAMES,
@@ -245,7 +271,7 @@ def estimate_keypoints(
     info: VideoInfo | None = None,
     model: str = "full",
     pool: WorkerPool | None = None,
-    frame_cache: FrameCache | None = None,
+    frame_sink: FrameSink | None = None,
 ) -> Keypoints:
     """Keypoints of the runner in every frame of a clip.
 
@@ -267,10 +293,10 @@ def estimate_keypoints(
         Model variant, for a backend given by name.
     pool
         Worker processes, one chunk each; ``None``: a pool of :func:`default_workers`.
-    frame_cache
-        Where to keep every frame at another size on the way (for the annotated video);
-        its ``complete`` says afterwards whether all of them are there. Left unused when the
-        clip is too long for it.
+    frame_sink
+        A per-frame callback object (:class:`FrameSink`) that receives every frame at its
+        ``size`` on the way (e.g. the annotated video's frame cache); its ``complete`` says
+        afterwards whether all of them were kept. Left unused when it declines them.
 
     Raises
     ------
@@ -280,11 +306,11 @@ def estimate_keypoints(
     path = Path(path)
     info = info or probe_video(path)
     index = index_frames(path)
-    cache = frame_cache if frame_cache is not None and frame_cache.allocate(index.pts) else None
+    cache = frame_sink if frame_sink is not None and frame_sink.allocate(index.pts) else None
     parts = _run_chunks(path, backend, model, pool, index, cache, progress)
     pts, xy, conf = _join_chunks(path, parts)
     if cache is not None:
-        cache.complete = _all_cached(cache, parts, pts)
+        cache.complete = _all_cached(parts, pts)
     kp = _to_keypoints(path, info, parts, xy, conf, capture_fps)
     if progress is not None:
         progress(kp.n_frames, kp.n_frames)
@@ -292,7 +318,7 @@ def estimate_keypoints(
 
 
 def _run_chunks(path: Path, backend: PoseBackend | str, model: str, pool: WorkerPool | None,
-                index: FrameIndex, cache: FrameCache | None,
+                index: FrameIndex, cache: FrameSink | None,
                 progress: ProgressCallback | None) -> list[ChunkResult]:
     """Run the backend over the clip: chunk by chunk in ``pool``, or whole here.
 
@@ -356,10 +382,10 @@ def _join_chunks(path: Path,
     return pts[keep], xy[keep], conf[keep]
 
 
-def _all_cached(cache: FrameCache, parts: list[ChunkResult], pts: np.ndarray) -> bool:
-    """Whether every frame handed on (``pts``) was written to ``cache``, in the same order."""
+def _all_cached(parts: list[ChunkResult], pts: np.ndarray) -> bool:
+    """Whether every frame handed on (timestamps ``pts``, increasing) was kept by the sink."""
     written = np.unique(np.concatenate([p.cached for p in parts]))
-    return bool(np.array_equal(cache.pts[written], pts))
+    return bool(np.array_equal(written, pts))
 
 
 def _to_keypoints(path: Path, info: VideoInfo, parts: list[ChunkResult], xy: np.ndarray,

@@ -13,8 +13,7 @@ from pathlib import Path
 from stridelab.errors import InputFileError
 from stridelab.parallel import WorkerPool
 from stridelab.pose.clean import KeypointCleaner
-from stridelab.pose.estimate import ProgressCallback, estimate_keypoints
-from stridelab.pose.frame_cache import FrameCache
+from stridelab.pose.estimate import FrameSink, ProgressCallback, estimate_keypoints
 from stridelab.pose.keypoints import Keypoints
 from stridelab.pose.scene import describe_scene
 from stridelab.pose.to_recording import keypoints_to_recording
@@ -88,7 +87,7 @@ class PoseEstimation:
         self.cleaner = cleaner
 
     def estimate(self, path: Path, progress: ProgressCallback | None = None,
-                 pool: WorkerPool | None = None, frame_cache: FrameCache | None = None,
+                 pool: WorkerPool | None = None, frame_sink: FrameSink | None = None,
                  info: VideoInfo | None = None) -> PoseEstimation:
         """Keypoints of ``path`` (video, OpenPose folder or Sports2D ``.trc``); returns ``self``.
 
@@ -100,12 +99,13 @@ class PoseEstimation:
             Callback ``(done, total)`` for frames.
         pool
             Worker processes for the pose model (``None``: one per core).
-        frame_cache
-            Where the pose processes also keep every frame at the annotated video's size.
+        frame_sink
+            A per-frame callback object (:class:`~stridelab.pose.estimate.FrameSink`) the
+            pose processes hand every frame on to (the annotated video's frame cache).
         info
             The clip's probe, when already read.
         """
-        kp = self._keypoints(Path(path), progress, pool, frame_cache, info)
+        kp = self._keypoints(Path(path), progress, pool, frame_sink, info)
         track = (self.tracker or RunnerTrack()).apply(kp)
         kp = track.keypoints_
         warnings = check_quality(kp) + track.warnings_
@@ -120,7 +120,7 @@ class PoseEstimation:
                        "still_s": [list(span) for span in track.still_s_]}
         return self
 
-    def _keypoints(self, path: Path, progress, pool, frame_cache, info) -> Keypoints:
+    def _keypoints(self, path: Path, progress, pool, frame_sink, info) -> Keypoints:
         self.video_ = None
         if not is_video(path):
             from stridelab.pose.read import read_keypoints
@@ -129,7 +129,7 @@ class PoseEstimation:
         self.video_ = info or probe_video(path)
         return estimate_keypoints(path, "mediapipe", capture_fps=self.capture_fps,
                                   progress=progress, info=self.video_, model=self.model,
-                                  pool=pool, frame_cache=frame_cache)
+                                  pool=pool, frame_sink=frame_sink)
 
     def _scene_warnings(self) -> list[str]:
         out = []

@@ -1,6 +1,6 @@
 """The annotated video: skeleton, each foot's current phase, and the events marked.
 
-The frames come from the pose stage's :class:`~stridelab.pose.frame_cache.FrameCache` when
+The frames come from the pose stage's :class:`~stridelab.report.frame_cache.FrameCache` when
 it holds them all (already scaled), else the clip is decoded again (streamed, never all held).
 They are scaled so the long side is at most ``max_side``, drawn on as 4:2:0 planes
 (:mod:`stridelab.report.planar`, OpenCV shipped with MediaPipe) and encoded as H.264 through
@@ -20,9 +20,9 @@ import numpy as np
 
 from stridelab.parallel import ProgressCallback, WorkerPool, in_worker, report_progress
 from stridelab.pose.estimate import plan_chunks
-from stridelab.pose.frame_cache import FrameCache
 from stridelab.pose.keypoints import Keypoints
 from stridelab.pose.video import index_frames, iter_frames_between
+from stridelab.report.frame_cache import FrameCache
 from stridelab.report.planar import PlanarCanvas, outlined_text
 
 if TYPE_CHECKING:  # the workers that draw the frames do not import pandas

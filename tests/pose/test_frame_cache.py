@@ -11,9 +11,9 @@ import pytest
 
 from stridelab.parallel import WorkerPool
 from stridelab.pose import estimate
-from stridelab.pose.frame_cache import FrameCache
 from stridelab.pose.keypoints import KEYPOINT_NAMES
 from stridelab.pose.video import index_frames, iter_frames_between, rotate_i420
+from stridelab.report.frame_cache import FrameCache
 
 
 def _noisy_frames(n: int, h: int = 240, w: int = 320, seed: int = 2):
@@ -84,7 +84,7 @@ def test_pose_in_two_processes_fills_the_cache(shared_file, tmp_path, monkeypatc
     monkeypatch.setattr(estimate, "CHUNK_FRAMES", 45)
     cache = FrameCache(tmp_path / "frames" / "f.yuv", (180, 320))
     with WorkerPool(2) as pool:
-        kp = estimate.estimate_keypoints(clip, pool=pool, frame_cache=cache)
+        kp = estimate.estimate_keypoints(clip, pool=pool, frame_sink=cache)
         assert cache.complete
         index = index_frames(clip)
         small = dict(iter_frames_between(clip, size=cache.size))
@@ -135,7 +135,7 @@ def test_a_frame_missing_from_the_cache_means_decoding_again(tmp_path, write_cli
 
     clip = write_clip(tmp_path / "c.mp4", _noisy_frames(12))
     cache = _LosesOneFrame(tmp_path / "f.yuv", (160, 120))
-    kp = estimate.estimate_keypoints(clip, _StandingStill(), frame_cache=cache)
+    kp = estimate.estimate_keypoints(clip, _StandingStill(), frame_sink=cache)
     assert kp.n_frames == 12 and not cache.complete
     empty = pd.DataFrame({"side": [], "ic_s": [], "next_ic_s": [], "to_s": []})
     out = write_annotated_video(clip, kp, empty, empty, tmp_path / "a.mp4", max_side=160,
