@@ -242,3 +242,19 @@ def test_random_findings_and_settings_keep_every_constraint(finding, seed):
     assert {len(w.sessions) for w in p.weeks} == {2 if settings["season"] == "off" else 1}
     strength = [it for it in p.weeks[0].sessions[0].items if it.category == "strength"]
     assert 2 <= len(strength) <= threshold("program.strength.lower_body_exercises") + 1
+
+
+def test_ranking_weights_are_data_with_sources():
+    import csv
+    from importlib import resources
+
+    from stridelab.program.weights import WEIGHTS_FILE, load_weights
+    from stridelab.thresholds import EVIDENCE_GRADES
+
+    text = resources.files("stridelab.data").joinpath(WEIGHTS_FILE).read_text("utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert {r["key"] for r in rows} == {f"score.{k}" for k in vars(load_weights())}
+    for row in rows:
+        assert row["source"].strip() and row["evidence"] in EVIDENCE_GRADES, row
+        assert float(row["value"]) >= 0 and row["description"].strip(), row
+    assert load_weights() is load_weights()  # read once
