@@ -2,7 +2,7 @@
 
 Builds the folder from the shared activity files (FIT copies with their date-time fields
 moved by whole days, TCX copies with shifted times: every copy has distinct content, so
-nothing is deduplicated), times ``stridelab load import`` (in-process, the same code the
+nothing is deduplicated), times ``stridelab runs import`` (in-process, the same code the
 command runs) into a temporary database, then times the bare FIT parsers decoding the same
 FIT files: Garmin's official ``garmin-fit-sdk``, ``fitdecode`` and ``fitfast``.
 
@@ -103,7 +103,7 @@ def main() -> None:
             outcomes = import_paths(store, [folder])
         elapsed = time.perf_counter() - t0
         imported = sum(o.status == IMPORTED for o in outcomes)
-        print(f"stridelab load import: {imported}/{len(files)} imported in {elapsed:.2f} s = "
+        print(f"stridelab runs import: {imported}/{len(files)} imported in {elapsed:.2f} s = "
               f"{len(files) / elapsed:.1f} files/s (target: {len(files)} in < 60 s); "
               f"database {db.stat().st_size / 1e6:.1f} MB")
         t0 = time.perf_counter()

@@ -59,7 +59,7 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE activity ADD COLUMN rpe REAL",
     ],
     3: [
-        # strength & balance workouts (`stridelab log workout`): one entry per exercise done
+        # strength & balance workouts (`stridelab strength log`): one entry per exercise done
         # on a day, one row per set; the overload rule reads them back (stridelab.program)
         """CREATE TABLE workout_entry (
             id INTEGER PRIMARY KEY,
