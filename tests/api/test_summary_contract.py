@@ -81,3 +81,21 @@ def test_written_schema_file_is_current():
     path = Path(__file__).resolve().parents[2] / "docs" / "summary.schema.json"
     assert json.loads(path.read_text()) == json_schema(), (
         "docs/summary.schema.json is stale: python -m stridelab.summary.schema > it")
+
+
+def test_written_summaries_follow_the_json_schema(shared_file):
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the dev extra")
+    from pathlib import Path
+
+    from stridelab.assess.watch import summary_from_file
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "snapshots"
+    docs = [json.loads(p.read_text()) for p in sorted(folder.glob("*/summary.json"))]
+    docs = [{k: ("x" if v == "<volatile>" else v) for k, v in d.items()} for d in docs]
+    docs.append(summary_from_file(shared_file("activities/garmin-fenix-5-run.fit")))
+    assert len(docs) >= 7
+    for doc in docs:
+        jsonschema.validate(doc, json_schema())
+    bad = dict(docs[0], metrics={"cadense_spm": docs[0]["metrics"]["cadence_spm"]})
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, json_schema())
