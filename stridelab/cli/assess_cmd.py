@@ -15,7 +15,7 @@ SEVERITY_STYLE = {"ok": "green", "watch": "yellow", "concern": "bold red"}
 
 
 def _value_text(finding) -> str:
-    from stridelab.assess.engine import format_value
+    from stridelab.units import format_value
 
     if finding.value is None:
         return "-"
