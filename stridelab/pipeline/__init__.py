@@ -36,7 +36,11 @@ def pipeline_for(source: str | Path | Recording, *, view: str | None = None,
     """
     from stridelab.gait.auto import AutoEventDetection
 
-    if isinstance(source, Recording):
+    from stridelab.pose.keypoints import Keypoints
+
+    if isinstance(source, Keypoints):
+        pose_input, preset = True, "keypoints"
+    elif isinstance(source, Recording):
         pose_input = False
         preset = "keypoints" if source.markerset.name == "keypoints" else "mocap"
     else:

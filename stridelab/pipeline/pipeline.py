@@ -143,8 +143,9 @@ class Pipeline:
         Parameters
         ----------
         source
-            A motion-capture file, a video, an OpenPose JSON folder, a Sports2D ``.trc`` or a
-            :class:`~stridelab.io.recording.Recording`.
+            A motion-capture file, a video, an OpenPose JSON folder, a Sports2D ``.trc``, a
+            :class:`~stridelab.io.recording.Recording` or
+            :class:`~stridelab.pose.keypoints.Keypoints` from another pose model.
         out
             Folder for the files (``None``: nothing is written; call
             ``result_.save(folder)``).
@@ -159,6 +160,11 @@ class Pipeline:
         InputFileError
             For input that cannot be analysed, in one line naming the file.
         """
+        from stridelab.pose.keypoints import Keypoints
+
+        if isinstance(source, Keypoints):
+            self.result_ = self._run_keypoints(source, out)
+            return self
         if not isinstance(source, Recording) and not Path(source).exists():
             raise InputFileError(source, "no such file or folder")
         if isinstance(source, Recording) or not is_pose_input(Path(source)):
@@ -204,16 +210,24 @@ class Pipeline:
             with AnnotatedVideo(path, out, info, pool, self._report, enabled=video) as draw:
                 return self._pose_and_gait(path, out, pool, info, draw)
 
+    def _run_keypoints(self, kp, out) -> AnalysisResult:
+        from stridelab.pipeline.video import AnnotatedVideo
+
+        with AnnotatedVideo(kp.path, out, None, None, self._report, enabled=False) as draw:
+            return self._pose_and_gait(kp, out, None, None, draw)
+
     def _pose_and_gait(self, path, out, pool, info, draw) -> AnalysisResult:
         from stridelab.pose.pipeline import PoseEstimation, check_timing
 
-        stage = f"pose {path.name}"
+        from stridelab.pose.keypoints import Keypoints
+
+        stage = f"pose {(path.path if isinstance(path, Keypoints) else Path(path)).name}"
         preparing = _prepare_report_thread() if self.assessment is not False else None
         pose = _default(self.pose, PoseEstimation).estimate(
             path, progress=lambda d, t: self._report(stage, d, t), pool=pool,
             frame_sink=draw.cache, info=info)
         self._report("events, phases and measures")
-        if not draw.enabled:
+        if not draw.enabled and pool is not None:
             pool.close(wait=False)  # the workers exit while the analysis runs
         result = self.analyse_gait(pose.recording_)
         check_timing(result.summary, pose.keypoints_, pose.video_)

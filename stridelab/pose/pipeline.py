@@ -86,7 +86,7 @@ class PoseEstimation:
         self.tracker = tracker
         self.cleaner = cleaner
 
-    def estimate(self, path: Path, progress: ProgressCallback | None = None,
+    def estimate(self, path: Path | Keypoints, progress: ProgressCallback | None = None,
                  pool: WorkerPool | None = None, frame_sink: FrameSink | None = None,
                  info: VideoInfo | None = None) -> PoseEstimation:
         """Keypoints of ``path`` (video, OpenPose folder or Sports2D ``.trc``); returns ``self``.
@@ -94,7 +94,8 @@ class PoseEstimation:
         Parameters
         ----------
         path
-            The clip or keypoint files.
+            The clip or keypoint files, or :class:`~stridelab.pose.keypoints.Keypoints`
+            already estimated (tracked and cleaned here all the same).
         progress
             Callback ``(done, total)`` for frames.
         pool
@@ -105,7 +106,10 @@ class PoseEstimation:
         info
             The clip's probe, when already read.
         """
-        kp = self._keypoints(Path(path), progress, pool, frame_sink, info)
+        if isinstance(path, Keypoints):
+            self.video_, kp = None, path
+        else:
+            kp = self._keypoints(Path(path), progress, pool, frame_sink, info)
         track = (self.tracker or RunnerTrack()).apply(kp)
         kp = track.keypoints_
         warnings = check_quality(kp) + track.warnings_

@@ -130,8 +130,6 @@ def joint_centres(points: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Keypoints ``(n, 3)`` (engine frame, metres) from the synthetic runner's markers."""
     out: dict[str, np.ndarray] = {}
     pelvis = _mid(points, "L.ASIS", "R.ASIS", "L.PSIS", "R.PSIS")
-    n = len(pelvis)
-    thigh_angle = {}
     for side, lat in (("L", -1.0), ("R", 1.0)):
         hip = pelvis + np.array([0.0, -body.HIP_BELOW, lat * body.HIP_LATERAL])
         th_top = _mid(points, f"{side}.Thigh.Top.Lateral", f"{side}.Thigh.Top.Medial")
@@ -146,7 +144,27 @@ def joint_centres(points: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         out[f"{side}_ankle"] = _joint(sh_top, sh_bot, 1.0)
         out[f"{side}_heel"] = heel
         out[f"{side}_toe"] = heel + (mt - heel) * (foot.FOOT_LENGTH / mt_u)
-        d = out[f"{side}_knee"] - hip
+    return add_upper_body(out)
+
+
+def add_upper_body(joints: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Shoulders, elbows, wrists and nose added to leg keypoints (engine frame, metres).
+
+    The trunk (:data:`TRUNK_LENGTH`, leaning :data:`TRUNK_LEAN_DEG` forward) stands on the
+    pelvis centre, ``body.HIP_BELOW`` above the hips' midpoint; each upper arm swings with the
+    other side's thigh (:data:`ARM_SWING_GAIN`), the elbow bent 90 degrees.
+
+    Parameters
+    ----------
+    joints
+        ``L_hip`` ... ``R_toe``, each ``(n, 3)``.
+    """
+    out = dict(joints)
+    pelvis = 0.5 * (joints["L_hip"] + joints["R_hip"]) + np.array([0.0, body.HIP_BELOW, 0.0])
+    n = len(pelvis)
+    thigh_angle = {}
+    for side in "LR":
+        d = joints[f"{side}_knee"] - joints[f"{side}_hip"]
         thigh_angle[side] = np.arctan2(d[:, 0], -d[:, 1])  # forward of vertical
     lean = np.deg2rad(TRUNK_LEAN_DEG)
     neck = pelvis + TRUNK_LENGTH * np.array([np.sin(lean), np.cos(lean), 0.0])
@@ -162,7 +180,7 @@ def joint_centres(points: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def _project(xyz: np.ndarray, spec: KeypointSpec, centre_x: float) -> tuple[np.ndarray,
+def project(xyz: np.ndarray, spec: KeypointSpec, centre_x: float) -> tuple[np.ndarray,
                                                                             np.ndarray]:
     """Pixel coordinates ``(..., 2)`` and depth toward the camera ``(...)`` of engine points."""
     if spec.view == "side":
@@ -222,7 +240,7 @@ def simulate_keypoints(spec: KeypointSpec | None = None, runner: RunnerSpec | No
     xyz = np.stack([joints[n] for n in names], axis=1)  # (n, k, 3)
     n, k = xyz.shape[:2]
     centre_x = float(np.mean(xyz[..., 0]))  # the runner is mid-image (overground: mid-clip)
-    xy, toward = _project(xyz, spec, centre_x)
+    xy, toward = project(xyz, spec, centre_x)
     near = toward >= np.median(toward, axis=1, keepdims=True)
     conf = np.where(near, NEAR_CONF, FAR_CONF) if spec.view == "side" else np.full((n, k),
                                                                                      NEAR_CONF)
