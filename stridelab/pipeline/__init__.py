@@ -35,7 +35,6 @@ def pipeline_for(source: str | Path | Recording, *, view: str | None = None,
     the command line's choice (``"auto"``, ``"forceplate"``, ``"kinematic"``) or a detector.
     """
     from stridelab.gait.auto import AutoEventDetection
-
     from stridelab.pose.keypoints import Keypoints
 
     if isinstance(source, Keypoints):

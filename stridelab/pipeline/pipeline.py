@@ -217,9 +217,8 @@ class Pipeline:
             return self._pose_and_gait(kp, out, None, None, draw)
 
     def _pose_and_gait(self, path, out, pool, info, draw) -> AnalysisResult:
-        from stridelab.pose.pipeline import PoseEstimation, check_timing
-
         from stridelab.pose.keypoints import Keypoints
+        from stridelab.pose.pipeline import PoseEstimation, check_timing
 
         stage = f"pose {(path.path if isinstance(path, Keypoints) else Path(path)).name}"
         preparing = _prepare_report_thread() if self.assessment is not False else None
