@@ -9,10 +9,19 @@ not hold. The method combines a horizontal and a vertical criterion, as Alvim et
    along the direction of travel (Zeni et al. 2008, Gait Posture 27:710: the foot is furthest
    forward just before it lands); rear view, each peak of the foot's height over the other
    foot's (mid-swing).
-2. Within each stride the floor is the lowest the foot gets there; the foot is in contact while
-   its lowest keypoint (heel or toe tip) stays near that floor (Fellin et al. 2010's
-   foot-height criterion): it has landed once within ``landing_leg`` x leg length and left
-   once above ``clearance_leg`` x leg length. Crossings are interpolated between frames.
+2. Within each stride each keypoint has its own floor: the height it has at its lowest there
+   (the heel's when the foot is flat, the toe tip's at push-off), as the motion-capture
+   detector does with its markers (Fellin et al. 2010's foot-height criterion, Alvim et al.
+   2015). The foot has **landed** once its heel or its toe tip comes within ``landing_mm`` of
+   its floor: the shoe's midsole and the heel pad are compressed after touchdown, so a
+   keypoint on the shoe is still that far above its floor when the force starts (De Clercq et
+   al. 1994, J Biomech 27:1213; measured against the force plate by
+   :mod:`stridelab.sim.virtual_camera`). It has **left** once the toe tip, the point push-off
+   pivots on, rises ``clearance_mm`` above its floor: the motion-capture detector's
+   criterion. Both crossings use hysteresis (the signal must go well past the level before
+   the crossing counts) and are interpolated between frames. The heights are the keypoints
+   before the cleaning's smoothing, low-passed here at ``lowpass_hz`` (zero lag), which keeps
+   the landing's corner sharp.
 3. Side view: a camera that is rolled, or looks up at the belt, sees the floor as a sloping
    line, so a landing foot far ahead looks higher than the same foot under the body. The
    floor's slope is fitted (least squares, trimmed) to the foot positions found in contact in
@@ -36,11 +45,18 @@ from scipy.signal import find_peaks
 from stridelab.errors import InputFileError
 from stridelab.gait.base import check_recording
 from stridelab.io.recording import Recording
-from stridelab.signal import fill_gaps
+from stridelab.signal import fill_gaps, lowpass
 from stridelab.thresholds import threshold
 
 if TYPE_CHECKING:
     from typing import Self  # Python 3.11; annotations only
+
+NOISE_MARGIN = 4.0
+"""The toe's rise must clear this many SDs of the height noise (``noise_mm_``)."""
+STAY_UP_S = 0.05
+"""A toe that has left stays up at least this long, s (swing lasts over 200 ms)."""
+UNFILTERED = "@unfiltered"
+"""Suffix of the keypoints before the cleaning's smoothing in a recording (the feet)."""
 
 
 def stride_period(signal: np.ndarray, fs: float, min_s: float = 0.4,
@@ -76,7 +92,7 @@ def floor_detrended(heights: dict[str, np.ndarray], fs: float,
     window (shorter than a stride, longer than a flight phase) is a floor point; the floor is
     interpolated between those points at the times they occur (no lag on a sloping floor).
     """
-    both = np.fmin(heights["L"], heights["R"])
+    both = np.fmin.reduce(list(heights.values()))
     n = max(3, int(round(window_s * fs)))
     times, levels = [], []
     for start in range(0, max(len(both) - n + 1, 1), max(1, n // 4)):
@@ -96,44 +112,59 @@ def _crossing(t0: float, y0: float, t1: float, y1: float, level: float) -> float
     return t0 if y1 == y0 else t0 + (level - y0) * (t1 - t0) / (y1 - y0)
 
 
-def stance_in_window(height: np.ndarray, fs: float, start: int, stop: int,
-                     ic_level: float, to_level: float, slowing: float | None = None
-                     ) -> tuple[float, float] | None:
+def contact_in_window(heel: np.ndarray, toe: np.ndarray, fs: float, start: int, stop: int,
+                      landing: float, clearance: float, noise: float = 0.0
+                      ) -> tuple[float, float] | None:
     """IC and TO (s) of the one contact between samples ``start`` and ``stop``, or ``None``.
 
-    Contact starts when the foot's lowest point comes within ``ic_level`` of the lowest height
-    in the window and ends when it rises above ``to_level``; crossings are interpolated. The
-    landing level is the higher one because a keypoint foot lands toes-up on its heel keypoint
-    (which sits above the sole) and then settles, while the toe-tip keypoint leaves last.
-    With ``slowing``, contact also waits until the landing descent has slowed below that share
-    of its peak speed (the heel-velocity criterion of Fellin et al. 2010): a keypoint set
-    whose points sit on the sole is within the landing level well before it touches down.
+    Parameters
+    ----------
+    heel, toe
+        Heights of the heel and toe-tip keypoints, m (smoothed, floor slope removed).
+    fs
+        Frame rate, Hz.
+    start, stop
+        The stride's window (one stance inside).
+    landing
+        Landed once the heel or the toe comes this close to its own floor, m.
+    clearance
+        Left once the toe rises this far above its floor, m.
+    noise
+        SD of the noise in the heights, m: the toe's rise must also clear
+        :data:`NOISE_MARGIN` of it, and its leaving level is at least twice it.
+
+    Notes
+    -----
+    Each keypoint's floor is the 5th percentile of its height in the window (a minimum would
+    follow the noise down). Landing: the first time the lower of the two heights above their
+    floors comes down to ``landing`` after it was last above ``2 landing`` (hysteresis), before
+    the foot's lowest sample. Leaving: the last time the toe was at ``clearance`` before it
+    first rises past ``3 clearance`` (and :data:`NOISE_MARGIN` noise SDs) and stays there for
+    :data:`STAY_UP_S` after its lowest sample (a toe resting flat through stance lets noise
+    cross the level now and then).
     """
-    seg = height[start:stop]
-    if len(seg) < 3 or not np.isfinite(seg).all():
+    h, t = heel[start:stop], toe[start:stop]
+    if len(h) < 5 or not (np.isfinite(h).all() and np.isfinite(t).all()):
         return None
-    low = int(np.argmin(seg))
-    floor = seg[low]
-    a = low
-    while a > 0 and seg[a - 1] <= floor + ic_level:
-        a -= 1
-    b = low
-    while b < len(seg) - 1 and seg[b + 1] <= floor + to_level:
-        b += 1
-    if a == 0 or b == len(seg) - 1:
-        return None  # the contact runs into the window's edge: not a whole stance
-    ic = _crossing(a - 1, seg[a - 1], a, seg[a], floor + ic_level)
-    to = _crossing(b, seg[b], b + 1, seg[b + 1], floor + to_level)
-    if slowing is not None:
-        # the foot must also have stopped falling fast: the later of the two criteria
-        vel = np.gradient(seg) * fs
-        fastest = int(np.argmin(vel[:low + 1]))
-        level = slowing * vel[fastest]
-        i = fastest
-        while i < low and vel[i + 1] < level:
-            i += 1
-        slow = _crossing(i, vel[i], i + 1, vel[i + 1], level) if i < low else float(low)
-        ic = max(ic, min(slow, float(low)))
+    above = np.fmin(h - np.percentile(h, 5), t - np.percentile(t, 5))
+    toe_up = t - np.percentile(t, 5)
+    low = int(np.argmin(above))
+    high = np.flatnonzero(above[:low] > 2 * landing)
+    if not len(high):
+        return None  # the foot did not come down inside the window: not a whole stance
+    k = high[-1] + int(np.argmax(above[high[-1]:] <= landing))
+    ic = _crossing(k - 1, above[k - 1], k, above[k], landing)
+    low_toe = int(np.argmin(toe_up))
+    up = toe_up[low_toe:] > max(3 * clearance, NOISE_MARGIN * noise)
+    stay = max(1, int(round(STAY_UP_S * fs)))  # a rise that lasts, not a noisy sample
+    lasting = np.convolve(up, np.ones(stay), "valid") >= stay
+    rise = np.flatnonzero(lasting)
+    if not len(rise):
+        return None  # the toe did not leave inside the window
+    k = low_toe + int(rise[0])
+    level = max(clearance, 2.0 * noise)  # noise humps on a flat toe are not a take-off
+    k = int(np.flatnonzero(toe_up[:k] <= level)[-1])
+    to = _crossing(k, toe_up[k], k + 1, toe_up[k + 1], level)
     if to <= ic:
         return None
     return (start + ic) / fs, (start + to) / fs
@@ -148,15 +179,15 @@ class KeypointEventDetection:
 
     Parameters
     ----------
-    landing_leg
-        Height above the stride's floor, as a share of leg length, below which the foot has
-        landed (default: the table's ``video.events.landing_leg``).
-    clearance_leg
-        Height above the stride's floor, as a share of leg length, above which the foot has
-        left the ground (default ``video.events.clearance_leg``).
-    slowing
-        Share of the peak landing speed below which the descent counts as stopped (default
-        ``video.events.landing_slowing``).
+    landing_mm
+        The foot has landed once its heel or toe keypoint comes this close to its floor, mm
+        (default: the table's ``video.events.landing_mm``).
+    clearance_mm
+        The foot has left once its toe keypoint rises this far above its floor, mm (default
+        ``gait.kinematic.clearance_mm``, the motion-capture detector's).
+    lowpass_hz
+        Zero-lag low-pass of the foot heights, Hz, at most ``pose.clean.lowpass_max_fps_share``
+        of the frame rate (default ``video.events.lowpass_hz``).
     max_gap_s
         Longest keypoint gap filled before detection, s.
     min_contact_s
@@ -172,6 +203,8 @@ class KeypointEventDetection:
         Stride period found per side, s (a side without a regular rhythm is absent).
     floor_slope_
         Slope dy/dx of the floor line fitted in a side view (0 when not fitted).
+    noise_mm_
+        SD of the noise left in the smoothed foot heights, mm (estimated from the data).
     warnings_
         Problems found (a foot without rhythm, doubtful short contacts).
     """
@@ -179,24 +212,18 @@ class KeypointEventDetection:
     NEEDS = tuple(f"{s}_{p}" for s in "LR" for p in ("hip", "knee", "ankle", "heel", "toe"))
     """Keypoints the detection reads."""
 
-    def __init__(self, landing_leg: float | None = None, clearance_leg: float | None = None,
-                 slowing: float | None = None, max_gap_s: float = 0.1,
+    def __init__(self, landing_mm: float | None = None, clearance_mm: float | None = None,
+                 lowpass_hz: float | None = None, max_gap_s: float = 0.1,
                  min_contact_s: float | None = None) -> None:
-        self.landing_leg = (threshold("video.events.landing_leg")
-                            if landing_leg is None else landing_leg)
-        self.clearance_leg = (threshold("video.events.clearance_leg")
-                              if clearance_leg is None else clearance_leg)
-        self.slowing = threshold("video.events.landing_slowing") if slowing is None else slowing
+        self.landing_mm = threshold("video.events.landing_mm") if landing_mm is None \
+            else landing_mm
+        self.clearance_mm = threshold("gait.kinematic.clearance_mm") if clearance_mm is None \
+            else clearance_mm
+        self.lowpass_hz = threshold("video.events.lowpass_hz") if lowpass_hz is None \
+            else lowpass_hz
         self.max_gap_s = max_gap_s
         self.min_contact_s = (threshold("gait.forceplate.min_contact")
                               if min_contact_s is None else min_contact_s)
-
-    def _leg_length(self, rec: Recording) -> float:
-        legs = [np.linalg.norm(rec.points[f"{s}_hip"] - rec.points[f"{s}_knee"], axis=1)
-                + np.linalg.norm(rec.points[f"{s}_knee"] - rec.points[f"{s}_ankle"], axis=1)
-                for s in "LR"]
-        legs = np.concatenate(legs)
-        return float(np.nanpercentile(legs, 90))
 
     def detect(self, rec: Recording) -> Self:
         """Find the contacts in ``rec``.
@@ -220,8 +247,8 @@ class KeypointEventDetection:
             wrong, or no foot shows a regular running rhythm.
         """
         check_recording(rec, landmarks=("pelvis",), points=self.NEEDS)
-        leg = self._leg_length(rec)
-        level = (self.landing_leg * leg, self.clearance_leg * leg, self.slowing)
+        self.noise_mm_ = 1000.0 * self._noise(rec)
+        level = (self.landing_mm / 1000.0, self.clearance_mm / 1000.0)
         side_view = rec.axes.get("view", "side") == "side"
         pelvis = rec.landmark("pelvis")
         self.floor_slope_ = 0.0
@@ -236,29 +263,66 @@ class KeypointEventDetection:
                           .sort_values("ic_s", ignore_index=True))
         return self
 
-    def _foot(self, rec: Recording, side: str, slope: float) -> tuple[np.ndarray, np.ndarray]:
-        """Forward position and height above a floor of the given slope, of the lowest point."""
-        fs = rec.fs
-        pts = [rec.points[f"{side}_{p}"] for p in ("heel", "toe")]
-        x = [fill_gaps(p[:, 0], fs, self.max_gap_s) for p in pts]
-        y = [fill_gaps(p[:, 1], fs, self.max_gap_s) - slope * xi for p, xi in zip(pts, x,
-                                                                                 strict=True)]
-        low = np.where(y[0] <= y[1], 0, 1)
-        return np.where(low == 0, x[0], x[1]), np.fmin(y[0], y[1])
+    def _point(self, rec: Recording, name: str) -> np.ndarray:
+        """A keypoint (unsmoothed when the recording has it), gaps filled, low-passed.
+
+        The cut-off is :attr:`lowpass_hz`, at most ``pose.clean.lowpass_max_fps_share`` of
+        the frame rate.
+        """
+        pts = rec.points.get(f"{name}{UNFILTERED}", rec.points[name])
+        cutoff = min(self.lowpass_hz, threshold("pose.clean.lowpass_max_fps_share") * rec.fs)
+        out = np.column_stack([fill_gaps(pts[:, i], rec.fs, self.max_gap_s) for i in (0, 1)])
+        if cutoff > 0:
+            out = np.column_stack([lowpass(out[:, i], rec.fs, cutoff) for i in (0, 1)])
+        return out
+
+    def _noise(self, rec: Recording) -> float:
+        """SD of the noise left in the smoothed foot heights, m.
+
+        White noise's second difference has variance ``6 sigma^2``; its median absolute value
+        (x 1.4826) estimates ``sigma`` robustly, and a low-pass at ``f_c`` keeps the share
+        ``2 f_c / fs`` of its power.
+        """
+        sds = []
+        for name in ("L_heel", "L_toe", "R_heel", "R_toe"):
+            y = rec.points.get(f"{name}{UNFILTERED}", rec.points[name])[:, 1]
+            d2 = np.diff(y[np.isfinite(y)], 2)
+            if len(d2):
+                sds.append(1.4826 * np.median(np.abs(d2)) / np.sqrt(6.0))
+        cutoff = min(self.lowpass_hz, threshold("pose.clean.lowpass_max_fps_share") * rec.fs)
+        share = min(1.0, 2.0 * cutoff / rec.fs) if cutoff > 0 else 1.0
+        return float(np.median(sds) * np.sqrt(share)) if sds else 0.0
+
+    def _feet(self, rec: Recording, slope: float) -> dict[str, np.ndarray]:
+        """Heights of each heel and toe tip (``L_heel`` ...) above a sloping floor line, m."""
+        out = {}
+        for name in ("L_heel", "L_toe", "R_heel", "R_toe"):
+            xy = self._point(rec, name)
+            out[name] = xy[:, 1] - slope * xy[:, 0]
+        return out
 
     def _floor_slope(self, rec: Recording, rows: list[dict]) -> float:
-        """Slope dy/dx of the floor line through the contact positions (trimmed least squares)."""
+        """Slope dy/dx of the floor line under the feet in contact (trimmed least squares).
+
+        A point counts while it is down: within ``landing_mm`` of its lowest height in that
+        contact (the heel before it lifts, the toe at push-off), centred per contact and point
+        (each has its own height on the shoe and its own depth).
+        """
         xs, ys = [], []
-        for side in "LR":
-            x, y = self._foot(rec, side, 0.0)
-            for r in rows:
-                if r["side"] == side:
-                    idx = np.arange(int(np.ceil(r["ic_s"] * rec.fs)),
-                                    int(np.floor(r["to_s"] * rec.fs)) + 1)
-                    idx = idx[(idx >= 0) & (idx < len(x))]
-                    # each side has its own floor offset (depth), so centre per contact
-                    xs.append(x[idx] - np.nanmean(x[idx]))
-                    ys.append(y[idx] - np.nanmean(y[idx]))
+        points = {name: self._point(rec, name) for name in ("L_heel", "L_toe", "R_heel",
+                                                            "R_toe")}
+        for r in rows:
+            idx = np.arange(int(np.ceil(r["ic_s"] * rec.fs)), int(np.floor(r["to_s"] * rec.fs)))
+            for point in ("heel", "toe"):
+                xy = points[f"{r['side']}_{point}"]
+                i = idx[(idx >= 0) & (idx < len(xy))]
+                i = i[xy[i, 1] <= np.nanmin(xy[i, 1]) + self.landing_mm / 1000.0]
+                if len(i) < 3:
+                    continue
+                xs.append(xy[i, 0] - np.nanmean(xy[i, 0]))
+                ys.append(xy[i, 1] - np.nanmean(xy[i, 1]))
+        if not xs:
+            return 0.0
         x, y = np.concatenate(xs), np.concatenate(ys)
         ok = np.isfinite(x) & np.isfinite(y)
         x, y = x[ok], y[ok]
@@ -272,18 +336,19 @@ class KeypointEventDetection:
             keep = resid <= np.percentile(resid, 80)
         return slope
 
-    def _pass(self, rec: Recording, level: tuple[float, float, float], side_view: bool,
+    def _pass(self, rec: Recording, level: tuple[float, float], side_view: bool,
               pelvis: np.ndarray, slope: float) -> list[dict]:
         fs = rec.fs
         rows, self.period_s_, self.warnings_ = [], {}, []
         min_contact, short = self.min_contact_s, 0
-        heights = {side: self._foot(rec, side, slope)[1] for side in "LR"}
+        heights = self._feet(rec, slope)
         if not side_view or rec.axes.get("setting") == "overground":
             heights = floor_detrended(heights, fs)
         for side in "LR":
             heel = rec.points[f"{side}_heel"]
-            height = heights[side]
-            other = heights["R" if side == "L" else "L"]
+            other = "R" if side == "L" else "L"
+            height = np.fmin(heights[f"{side}_heel"], heights[f"{side}_toe"])
+            other = np.fmin(heights[f"{other}_heel"], heights[f"{other}_toe"])
             # rear view: this foot's height over the other's (the floor's drift cancels)
             cut = (fill_gaps(heel[:, 0] - pelvis[:, 0], fs, self.max_gap_s) if side_view
                    else height - other)
@@ -301,8 +366,9 @@ class KeypointEventDetection:
             # high) so that a landing right at the peak is not cut off
             shift = int(round(0.3 * period * fs)) if side_view else 0
             for a, b in zip(peaks[:-1], peaks[1:], strict=True):
-                found = stance_in_window(height, fs, max(int(a) - shift, 0),
-                                         int(b) + 1 - shift, level[0], level[1], level[2])
+                found = contact_in_window(heights[f"{side}_heel"], heights[f"{side}_toe"], fs,
+                                          max(int(a) - shift, 0), int(b) + 1 - shift, *level,
+                                          noise=self.noise_mm_ / 1000.0)
                 if found is None:
                     continue
                 # kept (the stride stays whole) but flagged: no running contact is this short

@@ -232,6 +232,8 @@ class KeypointCleaner:
         The figures behind those warnings: ``gated_share``, ``swaps``, ``swapped_frames``,
         ``outliers``, ``gaps_filled``, ``long_gaps`` (list of ``(name, start_s, end_s)``),
         ``lowpass_hz``.
+    unfiltered_
+        The keypoints cleaned but not low-passed (event detection smooths them less).
     """
 
     def __init__(self, min_confidence: float | None = None, swap_penalty: float | None = None,
@@ -282,6 +284,7 @@ class KeypointCleaner:
         cutoff = threshold("pose.clean.lowpass_hz") if self.lowpass_hz is None else self.lowpass_hz
         cutoff = min(cutoff, threshold("pose.clean.lowpass_max_fps_share") * kp.fps)
         report["lowpass_hz"] = cutoff
+        self.unfiltered_ = out
         if cutoff > 0:
             out = lowpass_keypoints(out, cutoff)
             notes.append(f"low-pass {cutoff:.3g} Hz (zero-lag Butterworth, 4th order)")

@@ -116,7 +116,8 @@ class PoseEstimation:
         cleaner = (self.cleaner or KeypointCleaner()).clean(kp)
         self.keypoints_ = cleaner.keypoints_
         self.scene_ = describe_scene(self.keypoints_, self.height_m, view=self.view)
-        self.recording_ = keypoints_to_recording(self.keypoints_, self.scene_)
+        self.recording_ = keypoints_to_recording(self.keypoints_, self.scene_,
+                                                 unfiltered=cleaner.unfiltered_)
         self.recording_.warnings = warnings + self.recording_.warnings + self._scene_warnings()
         self.cleaning_ = cleaner.report_
         self.track_ = {"kept_frames": int(track.kept_.sum()),

@@ -185,7 +185,7 @@ def _corrupt(xy: np.ndarray, conf: np.ndarray, near: str | None, fps: float,
 
 def film(points: dict[str, np.ndarray], fs: float, spec: KeypointSpec,
          errors: CameraErrors | None = None, path: str | Path = "virtual-camera",
-         ) -> Keypoints:
+         ) -> tuple[Keypoints, float]:
     """Keypoints of engine-frame points as a camera at ``spec.fps`` films them.
 
     Parameters
@@ -201,11 +201,20 @@ def film(points: dict[str, np.ndarray], fs: float, spec: KeypointSpec,
         Pose-model errors; ``None``: none.
     path
         Name the keypoints carry (error messages).
+
+    Returns
+    -------
+    tuple
+        The keypoints (time 0 at their first frame) and the time of that frame in the
+        recording, s: add it to times found in the keypoints to compare them with the plate.
     """
     errors = errors or CameraErrors(noise_px=0.0, swap_rate=0.0, drop_rate=0.0)
     rng = np.random.default_rng(errors.seed + 1)
-    sampled = resample(points, fs, spec.fps, float(rng.uniform(0, 1.0 / spec.fps)))
-    full = add_upper_body(sampled)
+    start_s = float(rng.uniform(0, 1.0 / spec.fps))
+    sampled = resample(points, fs, spec.fps, start_s)
+    # the camera aims at the runner: the body's mean lateral position is its depth origin
+    centre_z = float(np.nanmean(sampled["L_hip"][:, 2] + sampled["R_hip"][:, 2]) / 2)
+    full = add_upper_body({k: v - np.array([0.0, 0.0, centre_z]) for k, v in sampled.items()})
     centre_x = float(np.nanmean(full["L_hip"][:, 0] + full["R_hip"][:, 0]) / 2)
     xyz = np.stack([full[name] for name in KEYPOINT_NAMES], axis=1)
     xy, _ = project(xyz, spec, centre_x)
@@ -214,8 +223,9 @@ def film(points: dict[str, np.ndarray], fs: float, spec: KeypointSpec,
     if spec.view == "side":
         near = "R" if spec.camera_side == "right" else "L"
     xy, conf = _corrupt(xy, conf, near, spec.fps, errors)
-    return Keypoints(xy=xy, conf=conf, names=KEYPOINT_NAMES, fps=float(spec.fps),
-                     size=spec.size, path=Path(path), source="virtual camera")
+    kp = Keypoints(xy=xy, conf=conf, names=KEYPOINT_NAMES, fps=float(spec.fps),
+                   size=spec.size, path=Path(path), source="virtual camera")
+    return kp, start_s
 
 
 def plate_contacts(rec: Recording, threshold_n: float = 20.0) -> pd.DataFrame:

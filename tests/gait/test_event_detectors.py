@@ -37,9 +37,9 @@ TABLE_DEFAULTS = {
         "cluster_height_fraction": "gait.kinematic.cluster_height_fraction",
     },
     KeypointEventDetection: {
-        "landing_leg": "video.events.landing_leg",
-        "clearance_leg": "video.events.clearance_leg",
-        "slowing": "video.events.landing_slowing",
+        "landing_mm": "video.events.landing_mm",
+        "clearance_mm": "gait.kinematic.clearance_mm",
+        "lowpass_hz": "video.events.lowpass_hz",
         "min_contact_s": "gait.forceplate.min_contact",
     },
 }

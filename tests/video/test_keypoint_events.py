@@ -14,8 +14,10 @@ from stridelab.sim.runner import RunnerSpec
 def detect(view, fps, cadence, noise):
     kp, truth = simulate_keypoints(KeypointSpec(view=view, fps=fps, noise_px=noise),
                                    RunnerSpec(cadence_spm=cadence))
-    clean = KeypointCleaner().clean(kp).keypoints_
-    rec = keypoints_to_recording(clean, describe_scene(clean, 1.75, view=view))
+    cleaner = KeypointCleaner().clean(kp)
+    clean = cleaner.keypoints_
+    rec = keypoints_to_recording(clean, describe_scene(clean, 1.75, view=view),
+                                 unfiltered=cleaner.unfiltered_)
     return KeypointEventDetection().detect(rec).contacts_, truth
 
 
@@ -40,10 +42,13 @@ def test_events_recovered_from_synthetic_keypoints(view, fps, cadence, noise):
     ic, to = errors_ms(found, truth, "ic_s"), errors_ms(found, truth, "to_s")
     assert np.abs(ic).max() < 50  # a missed contact would show as a whole step's error
     frame_ms = 1000 / fps
-    # initial contact within one frame; toe-off late by at most two frames: the toe must rise
-    # 3 % of leg length above the floor (video.events.clearance_leg), ~20 ms at take-off speed
-    assert np.abs(ic).mean() <= frame_ms
-    assert 0 <= to.mean() <= max(2 * frame_ms, 30)
+    # the synthetic foot is rigid: nothing compresses after touchdown, so the landing level
+    # (video.events.landing_mm, the compression of a real shoe) is reached before it, by
+    # landing_mm / descent speed (~1 m/s): early by up to about 20 ms, never late
+    assert -25 <= ic.mean() <= 0
+    # toe-off: the toe rises clear of its floor (and of the noise) within about a frame
+    assert abs(to.mean()) <= frame_ms
+    assert np.abs(to).mean() <= frame_ms + 5
 
 
 def test_stride_period_of_a_noisy_rhythm():
