@@ -8,12 +8,21 @@ everything runs in this process instead.
 
 Tasks are plain module-level functions called as ``fn(*args, slot=k)``; they call
 :func:`report_progress` with ``slot`` as they go.
+
+No worker outlives the work or this process: a pool left on an error (or a signal) ends its
+workers at once; each worker ends itself when this process is gone (it watches its parent's
+sentinel), and ignores Ctrl-C, which the terminal sends to the whole process group (this
+process answers it and ends them). :func:`end_all_workers` is for an exit that skips Python's
+own teardown (``os._exit``): otherwise a worker could keep the output pipe open, and
+``stridelab analyze clip.mp4 | tail`` would wait for ever.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -26,6 +35,14 @@ MAX_SLOTS = 64
 
 _counters: Any = None
 _local_report: Callable[[int, int], None] | None = None
+
+END_GRACE_S = 2.0
+"""How long a worker told to end (SIGTERM) gets before it is killed (SIGKILL)."""
+
+_open_pools: weakref.WeakSet = weakref.WeakSet()
+"""Pools whose workers may still run (until :meth:`WorkerPool.close` ends them)."""
+_winding_down: list = []
+"""Workers of pools closed without waiting, which may still be finishing."""
 
 
 def available_cores() -> int:
@@ -55,11 +72,66 @@ def report_progress(slot: int, done: int) -> None:
 def _init_worker(counters) -> None:
     global _counters
     _counters = counters
+    # Ctrl-C reaches every process of the terminal's group: the parent answers it and ends
+    # the workers; here it would only print a traceback per worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _watch_parent()
     # A worker ends when the pool closes, its results long sent: tearing down MediaPipe, OpenCV
     # and FFmpeg's modules then only keeps the pool waiting (~0.2 s on 2 cores).
     import atexit
 
     atexit.register(os._exit, 0)
+
+
+def _watch_parent() -> None:
+    """End this worker as soon as its parent process is gone, however it ended.
+
+    A worker whose parent died (killed, or ended with ``os._exit`` before the pool's threads
+    told the workers to stop) would otherwise wait for tasks for ever, holding the parent's
+    stdout and stderr open. The parent's sentinel (a pipe only the parent holds open) becomes
+    readable when it ends; a thread waits on it, using no time meanwhile.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait as wait_for
+
+    parent = multiprocessing.parent_process()
+    sentinel = getattr(parent, "sentinel", None)
+    if sentinel is None:
+        return
+
+    def watch() -> None:
+        wait_for([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="stridelab-parent-watch", daemon=True).start()
+
+
+def _end_processes(processes: Sequence, grace_s: float = END_GRACE_S) -> None:
+    """Ask the live ``processes`` to end (SIGTERM); kill those still there after ``grace_s``."""
+    import time
+
+    live = [p for p in processes if p.is_alive()]
+    for p in live:
+        p.terminate()
+    deadline = time.monotonic() + grace_s
+    for p in live:
+        p.join(max(0.0, deadline - time.monotonic()))
+    for p in live:
+        if p.is_alive():
+            p.kill()
+            p.join(1.0)
+
+
+def end_all_workers() -> None:
+    """End every worker this process started that is still running: before ``os._exit``.
+
+    Pools still open are closed as on an error; workers of pools closed without waiting are
+    ended too (whatever they were finishing is no longer wanted).
+    """
+    for pool in list(_open_pools):
+        pool.close(cancel=True)
+    winding, _winding_down[:] = list(_winding_down), []
+    _end_processes(winding)
 
 
 def _preload(modules: Sequence[str]) -> None:
@@ -127,8 +199,10 @@ class WorkerPool:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx,
                                                  initializer=_init_worker,
                                                  initargs=(self._counters,))
-            for _ in range(self.workers):  # start them now
-                self._executor.submit(_preload, list(preload))
+            _open_pools.add(self)
+            with _SigintIgnored():  # the workers start ignoring Ctrl-C (see _init_worker)
+                for _ in range(self.workers):  # start them now
+                    self._executor.submit(_preload, list(preload))
 
     def submit(self, fn: Callable, tasks: Sequence[tuple], total: int,
                progress: ProgressCallback | None = None) -> Batch:
@@ -176,14 +250,52 @@ class WorkerPool:
     def close(self, cancel: bool = False, wait: bool = True) -> None:
         """Stop the workers.
 
-        ``cancel`` drops queued tasks; without ``wait``, this returns while they wind down.
+        ``cancel`` drops queued tasks and ends the running ones at once (the workers are
+        terminated); without ``wait``, this returns while the workers finish their tasks.
         """
-        if self._executor is not None:
-            self._executor.shutdown(wait=wait and not cancel, cancel_futures=cancel)
-            self._executor = None
+        if self._executor is None:
+            return
+        executor, self._executor = self._executor, None
+        _open_pools.discard(self)
+        procs = self._processes_of(executor)
+        manager = getattr(executor, "_executor_manager_thread", None)
+        executor.shutdown(wait=wait and not cancel, cancel_futures=cancel)
+        if cancel:
+            _end_processes(procs)
+            if manager is not None:  # it sees them gone and releases the queues' semaphores
+                manager.join(END_GRACE_S)
+        elif not wait:
+            _winding_down[:] = [p for p in _winding_down if p.is_alive()] + procs
+
+    @staticmethod
+    def _processes_of(executor: ProcessPoolExecutor) -> list:
+        """The executor's worker processes (its own record, dropped by ``shutdown``)."""
+        procs = getattr(executor, "_processes", None) or {}
+        return list(procs.values())
 
     def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.close(cancel=exc_type is not None)
+
+
+class _SigintIgnored:
+    """Ignore SIGINT while processes are started, so that they start ignoring it.
+
+    A spawned interpreter keeps an ignored SIGINT ignored; without this, Ctrl-C while a
+    worker imports would print its traceback. Only the main thread may change handlers:
+    elsewhere this does nothing (the workers then ignore it from their initializer on).
+    """
+
+    def __enter__(self) -> None:
+        self._changed = threading.current_thread() is threading.main_thread()
+        if self._changed:
+            self._saved = signal.getsignal(signal.SIGINT)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._changed:
+            # None: a handler set outside Python, which cannot be put back; the default then
+            signal.signal(signal.SIGINT, self._saved if self._saved is not None
+                          else signal.default_int_handler)
