@@ -51,6 +51,9 @@ from stridelab.thresholds import threshold
 if TYPE_CHECKING:
     from typing import Self  # Python 3.11; annotations only
 
+MIN_FLOOR_SLOPE = 0.02
+"""Smallest floor slope applied (about 1 degree of camera roll): on a level treadmill filmed
+by a virtual camera (RBDS001) the fit returns up to 0.011 from the feet's own movement."""
 NOISE_MARGIN = 4.0
 """The toe's rise must clear this many SDs of the height noise (``noise_mm_``)."""
 STAY_UP_S = 0.05
@@ -112,6 +115,34 @@ def _crossing(t0: float, y0: float, t1: float, y1: float, level: float) -> float
     return t0 if y1 == y0 else t0 + (level - y0) * (t1 - t0) / (y1 - y0)
 
 
+def _descent_crossing(above: np.ndarray, start: int, level: float) -> float:
+    """Where a descent from ``2 level`` (sample ``start``) passes ``level``, in samples.
+
+    A straight line fitted (least squares) to the descent's samples between ``2 level`` and
+    ``level / 2`` gives the crossing: every sample of the descent counts, not only the two
+    around it, which halves the noise of the timing at a low frame rate.
+    """
+    k = start + int(np.argmax(above[start:] <= level))
+    stop = start + int(np.argmax(above[start:] <= 0.5 * level))
+    idx = np.arange(start, max(stop, k) + 1)
+    if len(idx) < 3:
+        return _crossing(k - 1, above[k - 1], k, above[k], level)
+    slope, icpt = np.polyfit(idx, above[idx], 1)
+    if slope >= 0:
+        return _crossing(k - 1, above[k - 1], k, above[k], level)
+    return float(np.clip((level - icpt) / slope, start, k))
+
+
+def _floor(height: np.ndarray, noise: float) -> float:
+    """A keypoint's floor in a stride: the median of its samples near its lowest.
+
+    The lowest samples of a noisy flat stretch lie below the true level (the 5th percentile by
+    up to 1.6 noise SDs); the median of those within two SDs above it is nearly unbiased.
+    """
+    low = np.percentile(height, 5)
+    return float(np.median(height[height <= low + 2.0 * noise]))
+
+
 def contact_in_window(heel: np.ndarray, toe: np.ndarray, fs: float, start: int, stop: int,
                       landing: float, clearance: float, noise: float = 0.0
                       ) -> tuple[float, float] | None:
@@ -135,8 +166,9 @@ def contact_in_window(heel: np.ndarray, toe: np.ndarray, fs: float, start: int, 
 
     Notes
     -----
-    Each keypoint's floor is the 5th percentile of its height in the window (a minimum would
-    follow the noise down). Landing: the first time the lower of the two heights above their
+    Each keypoint's floor is the median of its samples within two noise SDs of its 5th
+    percentile in the window (:func:`_floor`; a minimum would follow the noise down).
+    Landing: the first time the lower of the two heights above their
     floors comes down to ``landing`` after it was last above ``2 landing`` (hysteresis), before
     the foot's lowest sample. Leaving: the last time the toe was at ``clearance`` before it
     first rises past ``3 clearance`` (and :data:`NOISE_MARGIN` noise SDs) and stays there for
@@ -146,14 +178,13 @@ def contact_in_window(heel: np.ndarray, toe: np.ndarray, fs: float, start: int, 
     h, t = heel[start:stop], toe[start:stop]
     if len(h) < 5 or not (np.isfinite(h).all() and np.isfinite(t).all()):
         return None
-    above = np.fmin(h - np.percentile(h, 5), t - np.percentile(t, 5))
-    toe_up = t - np.percentile(t, 5)
+    above = np.fmin(h - _floor(h, noise), t - _floor(t, noise))
+    toe_up = t - _floor(t, noise)
     low = int(np.argmin(above))
     high = np.flatnonzero(above[:low] > 2 * landing)
     if not len(high):
         return None  # the foot did not come down inside the window: not a whole stance
-    k = high[-1] + int(np.argmax(above[high[-1]:] <= landing))
-    ic = _crossing(k - 1, above[k - 1], k, above[k], landing)
+    ic = _descent_crossing(above, int(high[-1]), landing)
     low_toe = int(np.argmin(toe_up))
     up = toe_up[low_toe:] > max(3 * clearance, NOISE_MARGIN * noise)
     stay = max(1, int(round(STAY_UP_S * fs)))  # a rise that lasts, not a noisy sample
@@ -204,7 +235,8 @@ class KeypointEventDetection:
     floor_slope_
         Slope dy/dx of the floor line fitted in a side view (0 when not fitted).
     noise_mm_
-        SD of the noise left in the smoothed foot heights, mm (estimated from the data).
+        SD of the noise left in each foot's smoothed heights, mm, by side (estimated from
+        the data).
     warnings_
         Problems found (a foot without rhythm, doubtful short contacts).
     """
@@ -247,7 +279,7 @@ class KeypointEventDetection:
             wrong, or no foot shows a regular running rhythm.
         """
         check_recording(rec, landmarks=("pelvis",), points=self.NEEDS)
-        self.noise_mm_ = 1000.0 * self._noise(rec)
+        self.noise_mm_ = {side: 1000.0 * self._noise(rec, side) for side in "LR"}
         level = (self.landing_mm / 1000.0, self.clearance_mm / 1000.0)
         side_view = rec.axes.get("view", "side") == "side"
         pelvis = rec.landmark("pelvis")
@@ -276,19 +308,22 @@ class KeypointEventDetection:
             out = np.column_stack([lowpass(out[:, i], rec.fs, cutoff) for i in (0, 1)])
         return out
 
-    def _noise(self, rec: Recording) -> float:
-        """SD of the noise left in the smoothed foot heights, m.
+    def _noise(self, rec: Recording, side: str) -> float:
+        """SD of the noise left in one foot's smoothed heights, m.
 
-        White noise's second difference has variance ``6 sigma^2``; its median absolute value
-        (x 1.4826) estimates ``sigma`` robustly, and a low-pass at ``f_c`` keeps the share
-        ``2 f_c / fs`` of its power.
+        Third differences of white noise have variance ``20 sigma^2``, while those of the
+        foot's smooth movement are small for most of the stride; their median absolute value
+        (x 1.4826) over the foot's coordinates (before the cleaning's smoothing) estimates
+        ``sigma`` robustly, and a low-pass at ``f_c`` keeps the share ``2 f_c / fs`` of the
+        noise's power. Each foot has its own: in a side view the far one is noisier.
         """
         sds = []
-        for name in ("L_heel", "L_toe", "R_heel", "R_toe"):
-            y = rec.points.get(f"{name}{UNFILTERED}", rec.points[name])[:, 1]
-            d2 = np.diff(y[np.isfinite(y)], 2)
-            if len(d2):
-                sds.append(1.4826 * np.median(np.abs(d2)) / np.sqrt(6.0))
+        for name in (f"{side}_heel", f"{side}_toe"):
+            xy = rec.points.get(f"{name}{UNFILTERED}", rec.points[name])
+            for axis in (0, 1):
+                d3 = np.diff(xy[np.isfinite(xy[:, axis]), axis], 3)
+                if len(d3) > 10:
+                    sds.append(1.4826 * np.median(np.abs(d3)) / np.sqrt(20.0))
         cutoff = min(self.lowpass_hz, threshold("pose.clean.lowpass_max_fps_share") * rec.fs)
         share = min(1.0, 2.0 * cutoff / rec.fs) if cutoff > 0 else 1.0
         return float(np.median(sds) * np.sqrt(share)) if sds else 0.0
@@ -306,9 +341,11 @@ class KeypointEventDetection:
 
         A point counts while it is down: within ``landing_mm`` of its lowest height in that
         contact (the heel before it lifts, the toe at push-off), centred per contact and point
-        (each has its own height on the shoe and its own depth).
+        (each has its own height on the shoe and its own depth). A slope under
+        :data:`MIN_FLOOR_SLOPE` is within the fit's own error and is not applied.
         """
         xs, ys = [], []
+        band = self.landing_mm / 1000.0
         points = {name: self._point(rec, name) for name in ("L_heel", "L_toe", "R_heel",
                                                             "R_toe")}
         for r in rows:
@@ -316,7 +353,7 @@ class KeypointEventDetection:
             for point in ("heel", "toe"):
                 xy = points[f"{r['side']}_{point}"]
                 i = idx[(idx >= 0) & (idx < len(xy))]
-                i = i[xy[i, 1] <= np.nanmin(xy[i, 1]) + self.landing_mm / 1000.0]
+                i = i[xy[i, 1] <= np.nanmin(xy[i, 1]) + band]
                 if len(i) < 3:
                     continue
                 xs.append(xy[i, 0] - np.nanmean(xy[i, 0]))
@@ -334,7 +371,7 @@ class KeypointEventDetection:
             slope = float(np.sum(x[keep] * y[keep]) / np.sum(x[keep] ** 2))
             resid = np.abs(y - slope * x)
             keep = resid <= np.percentile(resid, 80)
-        return slope
+        return slope if abs(slope) >= MIN_FLOOR_SLOPE else 0.0
 
     def _pass(self, rec: Recording, level: tuple[float, float], side_view: bool,
               pelvis: np.ndarray, slope: float) -> list[dict]:
@@ -368,7 +405,7 @@ class KeypointEventDetection:
             for a, b in zip(peaks[:-1], peaks[1:], strict=True):
                 found = contact_in_window(heights[f"{side}_heel"], heights[f"{side}_toe"], fs,
                                           max(int(a) - shift, 0), int(b) + 1 - shift, *level,
-                                          noise=self.noise_mm_ / 1000.0)
+                                          noise=self.noise_mm_[side] / 1000.0)
                 if found is None:
                     continue
                 # kept (the stride stays whole) but flagged: no running contact is this short

@@ -287,6 +287,68 @@ def error_summary(matched: pd.DataFrame) -> dict[str, float]:
     }
 
 
+@dataclass
+class MotionWithTruth:
+    """Leg keypoints of a real trial (engine frame) and its force-plate contacts.
+
+    Attributes
+    ----------
+    points
+        ``L_hip`` ... ``R_toe``, ``(n, 3)`` metres, x forward, y up, z right.
+    fs
+        Their sampling rate, Hz.
+    truth
+        Force-plate contacts at 20 N (``side``, ``ic_s``, ``to_s``).
+    truth_50n
+        The same at 50 N: how far the truth itself moves with its threshold.
+    """
+
+    points: dict[str, np.ndarray]
+    fs: float
+    truth: pd.DataFrame
+    truth_50n: pd.DataFrame
+
+
+def motion_with_truth(run_path: str | Path, static_path: str | Path) -> MotionWithTruth:
+    """Keypoints and force-plate truth of a Fukuchi-set running trial and its static trial."""
+    from stridelab.gait.foot_clearance import FootClearanceEventDetection
+    from stridelab.io.c3d import read_c3d
+    from stridelab.io.frame import to_engine_frame
+
+    run, static = read_c3d(Path(run_path)), read_c3d(Path(static_path))
+    legs = leg_keypoints(run, static, FootClearanceEventDetection().toe_extension)
+    for name, xyz in legs.items():
+        run.points[f"KP.{name}"] = xyz
+    run = to_engine_frame(run)
+    points = {k[3:]: v for k, v in run.points.items() if k.startswith("KP.")}
+    return MotionWithTruth(points, run.fs, plate_contacts(run, 20.0), plate_contacts(run, 50.0))
+
+
+def write_openpose(kp: Keypoints, folder: str | Path) -> Path:
+    """Write keypoints as OpenPose BODY_25 JSON files, one per frame (``<n>_keypoints.json``).
+
+    Points missing (NaN) are written as ``0, 0, 0``, as OpenPose does; a frame without any
+    point has no person.
+    """
+    import json
+
+    from stridelab.pose.openpose import BODY_25
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(kp.n_frames):
+        flat = [0.0] * 75
+        for name, j in BODY_25.items():
+            x, y = kp.xy[i, kp.names.index(name)]
+            if np.isfinite(x) and np.isfinite(y):
+                c = float(kp.conf[i, kp.names.index(name)])
+                flat[3 * j:3 * j + 3] = [round(float(x), 2), round(float(y), 2), round(c, 3)]
+        people = [{"pose_keypoints_2d": flat}] if any(flat) else []
+        (folder / f"{i:06d}_keypoints.json").write_text(
+            json.dumps({"version": 1.3, "people": people}), encoding="utf-8")
+    return folder
+
+
 def camera(view: str = "side", side: str = "right", fps: float = 60.0,
            **spec: object) -> KeypointSpec:
     """A 1920 x 1080 camera 4 m from the runner, about 470 px per metre at the body."""

@@ -46,9 +46,10 @@ def test_events_recovered_from_synthetic_keypoints(view, fps, cadence, noise):
     # (video.events.landing_mm, the compression of a real shoe) is reached before it, by
     # landing_mm / descent speed (~1 m/s): early by up to about 20 ms, never late
     assert -25 <= ic.mean() <= 0
-    # toe-off: the toe rises clear of its floor (and of the noise) within about a frame
-    assert abs(to.mean()) <= frame_ms
-    assert np.abs(to).mean() <= frame_ms + 5
+    # toe-off: the toe rises clear of its floor within a frame; with noise, clear of the noise
+    # too (its leaving level rises with the noise), within two frames
+    assert abs(to.mean()) <= (frame_ms if noise == 0 else 2 * frame_ms + 5)
+    assert np.abs(to).mean() <= 2 * frame_ms + 5
 
 
 def test_stride_period_of_a_noisy_rhythm():
