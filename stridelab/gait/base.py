@@ -15,6 +15,7 @@ the same method and attributes (no inheritance needed) can stand in for a built-
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
@@ -118,7 +119,8 @@ def check_vertical(rec: Recording) -> None:
     feet = [rec.landmark(f"{s}_foot") for s in "LR" if rec.has(f"{s}_foot")]
     if not feet or not rec.has("pelvis"):
         return
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():  # frames without any foot give NaN, not a warning
+        warnings.simplefilter("ignore", RuntimeWarning)
         offset = np.nanmedian(rec.landmark("pelvis") - np.nanmean(feet, axis=0), axis=0)
     if not np.isfinite(offset).all():
         return
