@@ -60,6 +60,17 @@ def _window_nanmedian(x: np.ndarray, width: int, ahead: bool) -> np.ndarray:
         return np.nanmedian(sliding_window_view(padded, width), axis=1)
 
 
+MIN_MOTION_SHARE = 0.2
+"""Share of the clip's own running speed (:data:`REFERENCE_PERCENTILE` of the typical foot
+speed) below which someone counts as still, when that is below ``pose.track.min_motion_leg_s``.
+Relative to the hips a still "person" reported by BlazePose moves at 0.2-0.5 leg lengths/s,
+a running foot at 3-6 (at most a sixth of it); slow motion scales both by the same unknown
+factor, so the ratio, unlike the speed, holds for any capture rate."""
+
+REFERENCE_PERCENTILE = 90
+"""Percentile of the typical foot speed over the frames with a person taken as the clip's own
+running speed (a high one: a runner who leaves after a tenth of the clip still sets it)."""
+
 CONFIRM_S = 0.1
 """A jump counts as a change of person when the median position over this long (at least three
 frames) before and after it differ as much: a stray point of one or two frames does not."""
@@ -215,9 +226,20 @@ class RunnerTrack:
         # medians, so that a few jittery frames of a still picture do not count as moving
         typical = np.fmin(_window_nanmedian(speed, width, ahead=True),
                           _window_nanmedian(speed, width, ahead=False))
-        still = present & np.isfinite(typical) & (typical < self.min_motion_leg_s)
-        self.still_s_ = [(round(a / fps, 2), round(b / fps, 2))
-                         for a, b in true_runs(still) if b - a >= 2]
+        finite = present & np.isfinite(typical)
+        limit = self.min_motion_leg_s
+        if finite.any():
+            # slow motion of unknown capture rate slows every movement by the same factor:
+            # still is slow next to this clip's own running, not only in leg lengths/s
+            reference = float(np.percentile(typical[finite], REFERENCE_PERCENTILE))
+            limit = min(limit, MIN_MOTION_SHARE * reference)
+        still = finite & (typical < limit)
+        # a median over the window is low for at least half of it around a still stretch
+        # as long as the window; shorter dips are a slowed foot turning round
+        for a, b in true_runs(still):
+            if b - a < max(2, width // 2):
+                still[a:b] = False
+        self.still_s_ = [(round(a / fps, 2), round(b / fps, 2)) for a, b in true_runs(still)]
         return ~still
 
     def _drop_others(self, kp: Keypoints, present: np.ndarray,
