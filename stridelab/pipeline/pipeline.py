@@ -260,6 +260,7 @@ class Pipeline:
         from stridelab.gait.strides import alternation_errors
         from stridelab.kinematics.measures import StanceKinematics
         from stridelab.summary.build import gait_summary
+        from stridelab.summary.plausibility import apply_gates
 
         det = _default(self.events, AutoEventDetection).detect(rec)
         contacts, warnings = det.contacts_, list(rec.warnings) + list(det.warnings_)
@@ -275,6 +276,7 @@ class Pipeline:
                                source=event_source(det), warnings=warnings,
                                measured_view=getattr(kin, "view_", None))
         summary.warnings += _symmetry_warnings(summary.symmetry_index_pct)
+        apply_gates(summary)
         return AnalysisResult(strides=strides, summary=summary, contacts=contacts,
                               recording=rec, angles=kin.angles_, measures=kin.measures_)
 

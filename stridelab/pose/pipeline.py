@@ -15,7 +15,7 @@ from stridelab.parallel import WorkerPool
 from stridelab.pose.clean import KeypointCleaner
 from stridelab.pose.estimate import FrameSink, ProgressCallback, estimate_keypoints
 from stridelab.pose.keypoints import Keypoints
-from stridelab.pose.scene import describe_scene
+from stridelab.pose.scene import Scene, describe_scene
 from stridelab.pose.to_recording import keypoints_to_recording
 from stridelab.pose.track import RunnerTrack
 from stridelab.pose.video import VideoInfo, is_video, probe_video
@@ -116,6 +116,7 @@ class PoseEstimation:
         cleaner = (self.cleaner or KeypointCleaner()).clean(kp)
         self.keypoints_ = cleaner.keypoints_
         self.scene_ = describe_scene(self.keypoints_, self.height_m, view=self.view)
+        check_view(self.scene_, self.keypoints_)
         self.recording_ = keypoints_to_recording(self.keypoints_, self.scene_,
                                                  unfiltered=cleaner.unfiltered_)
         self.recording_.warnings = warnings + self.recording_.warnings + self._scene_warnings()
@@ -151,12 +152,35 @@ class PoseEstimation:
         return {
             "scene": {"view": scene.view, "setting": scene.setting, "facing": scene.facing,
                       "px_per_m": round(scene.px_per_m, 2), "detected": list(scene.detected),
-                      "height_m": self.height_m},
+                      "height_m": self.height_m, "near_leg": scene.near_leg,
+                      "leg_visibility": scene.leg_visibility},
             "pose": {"source": kp.source, "frames": kp.n_frames, "fps": kp.fps,
                      "frames_with_person": round(kp.frames_with_person, 3),
                      "runner": self.track_,
                      "cleaning": {k: v for k, v in self.cleaning_.items() if k != "long_gaps"}},
         }
+
+
+def check_view(scene: Scene, kp: Keypoints) -> None:
+    """Refuse a declared view that the keypoints contradict.
+
+    A rear view's measures (pelvic drop, step width, cross-over) taken from a side clip, or a
+    side view's from a rear clip, are numbers of nothing; the view in the data comes from the
+    width of the shoulders and hips against the leg (:func:`stridelab.pose.scene.detect_view`).
+
+    Raises
+    ------
+    InputFileError
+        When ``--view`` was given and the keypoints show the other view.
+    """
+    if "view" in scene.detected or not scene.view_in_data or scene.view == scene.view_in_data:
+        return
+    looks = ("shoulders and hips narrow against the leg" if scene.view_in_data == "side"
+             else "shoulders and hips wide against the leg")
+    raise InputFileError(kp.path, f"--view {scene.view} was given, but the clip looks like a "
+                         f"{scene.view_in_data} view ({looks}): its {scene.view}-view measures "
+                         f"would be meaningless; give --view {scene.view_in_data} or leave "
+                         "--view out")
 
 
 def check_timing(summary: Summary, kp: Keypoints, info: VideoInfo | None) -> None:

@@ -40,6 +40,13 @@ class Scene:
         Hip-to-ankle length in pixels the scale came from.
     detected
         Which of the above were detected rather than given.
+    view_in_data
+        The view the keypoints show (:func:`detect_view`), also when ``view`` was given.
+    near_leg
+        Side view: the leg nearer the camera (``"L"``/``"R"``), the one seen whole; ``None``
+        in a rear view.
+    leg_visibility
+        Mean pose-model confidence of each leg's keypoints (hip to toe), by side.
     """
 
     view: str
@@ -50,6 +57,9 @@ class Scene:
     detected: tuple[str, ...] = ()
     px_per_m_frames: np.ndarray | None = None
     """Per-frame scale when the runner's distance to the camera changes (else ``None``)."""
+    view_in_data: str = ""
+    near_leg: str | None = None
+    leg_visibility: dict[str, float] | None = None
 
 
 def _dist(kp: Keypoints, a: str, b: str) -> np.ndarray:
@@ -120,6 +130,34 @@ def detect_setting(kp: Keypoints, leg_px: float) -> str:
         else "treadmill"
 
 
+LEG_POINTS = ("hip", "knee", "ankle", "heel", "toe")
+
+
+def leg_visibility(kp: Keypoints) -> dict[str, float]:
+    """Mean confidence of each leg's keypoints over the frames where they were found."""
+    out = {}
+    for side in "LR":
+        idx = [kp.names.index(f"{side}_{p}") for p in LEG_POINTS]
+        conf = kp.conf[:, idx]
+        seen = conf[np.isfinite(kp.xy[:, idx, 0])]
+        out[side] = round(float(np.mean(seen)), 3) if seen.size else 0.0
+    return out
+
+
+def near_leg(kp: Keypoints, facing: int) -> str:
+    """The leg nearer a side camera.
+
+    The pose model sees the near leg whole and the far one partly hidden, so the leg with the
+    clearly higher confidence (by ``video.view.near_leg_confidence_margin``) is the near one.
+    Without such a difference the runner's facing decides: a camera on the runner's right
+    sees the runner face image-right (an unmirrored clip).
+    """
+    vis = leg_visibility(kp)
+    if abs(vis["L"] - vis["R"]) >= threshold("video.view.near_leg_confidence_margin"):
+        return "L" if vis["L"] > vis["R"] else "R"
+    return "R" if facing > 0 else "L"
+
+
 def describe_scene(kp: Keypoints, height_m: float, view: str | None = None,
                    setting: str | None = None) -> Scene:
     """Detect what is not given and compute the scale.
@@ -141,20 +179,25 @@ def describe_scene(kp: Keypoints, height_m: float, view: str | None = None,
     leg_px = leg_length_px(kp)
     leg_series = leg_length_series(kp)
     detected = []
+    in_data = detect_view(kp, leg_series)
     if view is None:
-        view, detected = detect_view(kp, leg_series), detected + ["view"]
+        view, detected = in_data, detected + ["view"]
     if setting is None:
         setting = detect_setting(kp, leg_px) if view == "side" else "unknown"
         detected.append("setting")
     leg_m = threshold("video.scale.leg_length_ratio") * height_m
     lo, hi = np.nanpercentile(leg_series, [5, 95])
     changing = (hi - lo) / np.nanmedian(leg_series) > threshold("video.scale.max_size_change")
+    facing = detect_facing(kp, view)
     return Scene(
         view=view,
-        facing=detect_facing(kp, view),
+        facing=facing,
         setting=setting,
         px_per_m=leg_px / leg_m,
         leg_px=leg_px,
         detected=tuple(detected),
         px_per_m_frames=leg_series / leg_m if changing else None,
+        view_in_data=in_data,
+        near_leg=near_leg(kp, facing) if view == "side" else None,
+        leg_visibility=leg_visibility(kp),
     )

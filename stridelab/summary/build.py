@@ -52,9 +52,19 @@ def symmetry_indices(metrics: dict[str, MetricStats], keys=SI_METRICS) -> dict[s
 
 
 def timing_metrics(strides: pd.DataFrame) -> dict[str, MetricStats]:
-    """Cadence, contact, flight, duty factor, step, swing and stride time from the table."""
+    """Cadence, contact, flight, duty factor, step, swing and stride time from the table.
+
+    The cadence's mean and spread come from the step times; its left and right values from
+    each foot's stride times (``120000 / stride_time_ms``, two steps a stride), which events
+    of the other foot found early or late cannot bias: at one speed both legs share one
+    cadence, and a step-time difference between the sides is left to the step time and its
+    symmetry index.
+    """
     table = strides.assign(cadence_spm=60000.0 / strides.step_time_ms)
-    return {m: metric_stats(table[m], unit, table.side) for m, unit in TIMING_UNITS.items()}
+    out = {m: metric_stats(table[m], unit, table.side) for m, unit in TIMING_UNITS.items()}
+    per_stride = metric_stats(120000.0 / strides.stride_time_ms, "steps/min", strides.side)
+    out["cadence_spm"].L, out["cadence_spm"].R = per_stride.L, per_stride.R
+    return out
 
 
 def phase_metrics(strides: pd.DataFrame) -> dict[str, MetricStats]:
