@@ -32,3 +32,24 @@ class InputFileError(StridelabError):
     def __reduce__(self):
         # raised in pose processes and sent back pickled: rebuild from (path, problem)
         return (self.__class__, (self.path, self.problem))
+
+
+class TooFewContactsError(InputFileError):
+    """Too few foot contacts to measure strides.
+
+    Parameters
+    ----------
+    path, problem
+        As for :class:`InputFileError`.
+    rhythm_cadence_spm
+        The cadence the feet's rhythm gives (steps/min), when the detector found one: a slow
+        motion clip has a rhythm far too slow, and is better named as such.
+    """
+
+    def __init__(self, path: str | Path, problem: str,
+                 rhythm_cadence_spm: float | None = None) -> None:
+        super().__init__(path, problem)
+        self.rhythm_cadence_spm = rhythm_cadence_spm
+
+    def __reduce__(self):
+        return (self.__class__, (self.path, self.problem, self.rhythm_cadence_spm))

@@ -7,6 +7,11 @@ Every band edge is a row of ``stridelab/data/thresholds.csv`` (``assess.*``) wit
 and evidence grade; :mod:`stridelab.assess.rules` says which rows bound which band and what
 the band means. A value exactly on an edge belongs to the band above it.
 
+A single side-view video sees one leg whole and the other partly hidden. There the left/right
+comparisons are not findings, nor are the far leg's own measures: both are listed as not
+measurable ("needs the other side's clip or a rear view"), and the near leg's findings carry
+its keypoints' visibility (the scene's ``leg_visibility``) as a confidence factor.
+
 Confidence starts from the metric's ``confidence`` (1.0 when absent: motion capture) and is
 lowered where the measurement cannot separate the bands:
 
@@ -132,6 +137,7 @@ class Assessment:
         metrics = summary["metrics"]
         activity = str(summary.get("activity") or "running").lower()
         self._two_d = str(summary.get("kind") or "").lower() in TWO_D_KINDS
+        self._near, self._near_conf = _one_side_view(summary)
         if activity != "running":
             self.notes_.append(
                 f"This recording is {activity}, not running: the running bands do not apply, "
@@ -140,7 +146,9 @@ class Assessment:
             if rule.running_only and activity != "running":
                 continue
             edges = self._edge_values(rule)
-            if rule.kind == ASYMMETRY:
+            if rule.kind == ASYMMETRY and self._near:
+                self.not_measurable_[f"{rule.metric} (left/right)"] = ONE_VIEW_LR
+            elif rule.kind == ASYMMETRY:
                 self.findings_ += self._asymmetry(rule, edges, summary)
             elif rule.kind == FOOT_STRIKE:
                 self.findings_ += self._foot_strike(rule, edges, summary)
@@ -207,6 +215,12 @@ class Assessment:
                       f"{format_value(sides['R'], unit)})") if both and not sided else ""
         companion = summary["metrics"].get(COMPANIONS.get(rule.metric, ""), None)
         out = []
+        if sided and self._near and any(s is not None for s, _ in items):
+            far = "L" if self._near == "R" else "R"
+            if any(s == far for s, _ in items):
+                self.not_measurable_[f"{rule.metric} ({SIDE_WORDS[far]})"] = ONE_VIEW_FAR
+            items = [(s, v) for s, v in items if s != far]
+            confidence *= self._near_conf
         for side, value in items:
             i = sum(value >= e for e in edges)
             band = rule.bands[i]
@@ -359,6 +373,26 @@ def _timing_resolution(summary: Mapping, left: float | None, right: float | None
         f" Rounding the events to {fs:g} Hz frames alone makes this index uncertain by "
         f"about +/-{margin:.1f} points ({int(n_left)} left and {int(n_right)} right "
         f"contacts), so it could lie on the other side of the {nearest:g} % line.")
+
+
+ONE_VIEW_LR = ("left/right from one side view, where the far leg is partly hidden: needs the "
+               "other side's clip or a rear view")
+ONE_VIEW_FAR = ("the far leg in a side view is partly hidden: needs a clip filmed from that "
+                "side")
+
+
+def _one_side_view(summary: Mapping) -> tuple[str | None, float]:
+    """The near leg of a single side-view video, and its visibility (confidence factor).
+
+    ``(None, 1.0)`` for every other input: motion capture, a rear view, a watch file.
+    """
+    scene = summary.get("scene") if isinstance(summary.get("scene"), Mapping) else {}
+    near = scene.get("near_leg")
+    if summary.get("view") != "side" or near not in ("L", "R"):
+        return None, 1.0
+    visibility = scene.get("leg_visibility") or {}
+    conf = _finite(visibility.get(near)) if isinstance(visibility, Mapping) else None
+    return near, 1.0 if conf is None else max(0.0, min(1.0, conf))
 
 
 def _check_summary(summary: Any) -> None:

@@ -127,6 +127,10 @@ def check_vertical(rec: Recording) -> None:
     i = int(np.argmax(np.abs(offset)))
     if i == 1 and offset[1] > 0:
         return
+    if rec.markerset.name == "keypoints":
+        raise InputFileError(rec.path, "the runner is not upright in the picture (hips not "
+                             "above the feet): the clip is turned sideways or upside down; "
+                             "turn it upright (or record its rotation tag) and try again")
     raise InputFileError(rec.path, "the vertical axis looks wrong: the pelvis is not above the "
                          f"feet along y (pelvis - feet = {np.round(offset, 3).tolist()} m in "
                          f"x, y, z) (pass vertical={_up_hint(rec, offset)!r} to "

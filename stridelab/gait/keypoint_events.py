@@ -54,6 +54,9 @@ if TYPE_CHECKING:
 MIN_FLOOR_SLOPE = 0.02
 """Smallest floor slope applied (about 1 degree of camera roll): on a level treadmill filmed
 by a virtual camera (RBDS001) the fit returns up to 0.011 from the feet's own movement."""
+MAX_STRIDE_S = 8.0
+"""Longest stride period looked for, s: running strides last 0.6-0.8 s, walking ~1.1 s, and
+slow motion at 120-240 fps read at 30 fps makes them 4-8 times longer."""
 NOISE_MARGIN = 4.0
 """The toe's rise must clear this many SDs of the height noise (``noise_mm_``)."""
 STAY_UP_S = 0.05
@@ -389,7 +392,9 @@ class KeypointEventDetection:
             # rear view: this foot's height over the other's (the floor's drift cancels)
             cut = (fill_gaps(heel[:, 0] - pelvis[:, 0], fs, self.max_gap_s) if side_view
                    else height - other)
-            period = stride_period(cut, fs)
+            # up to 8 s: a slow-motion clip read at its playback rate strides 4-8 times too
+            # slowly, and the slow-motion check after the events names it
+            period = stride_period(cut, fs, max_s=MAX_STRIDE_S)
             if period is None:
                 self.warnings_.append(f"{rec.path.name}: no regular stride rhythm for the "
                                       f"{'left' if side == 'L' else 'right'} foot")

@@ -24,7 +24,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from stridelab.errors import InputFileError
+import numpy as np
+
+from stridelab.errors import InputFileError, TooFewContactsError
 from stridelab.io.recording import Recording
 from stridelab.pipeline.result import AnalysisResult
 from stridelab.thresholds import threshold
@@ -218,7 +220,7 @@ class Pipeline:
 
     def _pose_and_gait(self, path, out, pool, info, draw) -> AnalysisResult:
         from stridelab.pose.keypoints import Keypoints
-        from stridelab.pose.pipeline import PoseEstimation, check_timing
+        from stridelab.pose.pipeline import PoseEstimation, check_cadence, check_timing
 
         stage = f"pose {(path.path if isinstance(path, Keypoints) else Path(path)).name}"
         preparing = _prepare_report_thread() if self.assessment is not False else None
@@ -228,7 +230,11 @@ class Pipeline:
         self._report("events, phases and measures")
         if not draw.enabled and pool is not None:
             pool.close(wait=False)  # the workers exit while the analysis runs
-        result = self.analyse_gait(pose.recording_)
+        try:
+            result = self.analyse_gait(pose.recording_)
+        except TooFewContactsError as exc:  # a rhythm far too slow: name slow motion instead
+            check_cadence(exc.rhythm_cadence_spm, "running", pose.keypoints_, pose.video_)
+            raise
         check_timing(result.summary, pose.keypoints_, pose.video_)
         blocks = pose.summary_blocks()
         result.summary.scene, result.summary.pose = blocks["scene"], blocks["pose"]
@@ -252,7 +258,8 @@ class Pipeline:
         Raises
         ------
         InputFileError
-            When fewer than three contacts are found (nobody running or walking).
+            When either foot has fewer than two contacts (no whole stride of each foot: the
+            per-side figures and their symmetry would be numbers of nothing).
         """
         from stridelab.gait.activity import classify_activity
         from stridelab.gait.auto import AutoEventDetection
@@ -264,10 +271,15 @@ class Pipeline:
 
         det = _default(self.events, AutoEventDetection).detect(rec)
         contacts, warnings = det.contacts_, list(rec.warnings) + list(det.warnings_)
-        if len(contacts) < 3:
-            raise InputFileError(rec.path, f"found {len(contacts)} foot contacts in "
-                                 f"{rec.duration:.1f} s: at least two strides are needed "
-                                 "(nobody runs or walks in this trial, or it is too short)")
+        per_side = {s: int((contacts.side == s).sum()) for s in "LR"}
+        if len(contacts) < 3 or min(per_side.values()) < 2:
+            periods = list(getattr(det, "period_s_", {}).values())
+            rhythm = 120.0 / float(np.median(periods)) if periods else None
+            raise TooFewContactsError(rec.path, f"found {len(contacts)} foot contacts in "
+                                 f"{rec.duration:.1f} s (left {per_side['L']}, right "
+                                 f"{per_side['R']}): a whole stride of each foot is needed "
+                                 "(nobody runs or walks in this trial, or it is too short)",
+                                 rhythm)
         strides = _default(self.phases, PhaseSegmentation).segment(contacts, rec).strides_
         activity, activity_warnings = classify_activity(strides)
         warnings += activity_warnings + _event_warnings(contacts, rec, alternation_errors)

@@ -74,10 +74,10 @@ class AnnotatedVideo:
         pending, self._pending = self._pending, None
         return {"video": pending.finish()}
 
-    def __exit__(self, *exc: object) -> None:
-        """Wait for a video still being drawn, then remove the frame cache."""
+    def __exit__(self, exc_type, *exc: object) -> None:
+        """Finish a video still being drawn (not after an error), then remove the cache."""
         try:
-            if self._pending is not None:
+            if self._pending is not None and exc_type is None:
                 self._pending.finish()
         finally:
             if self.cache is not None:

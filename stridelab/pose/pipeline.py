@@ -23,8 +23,17 @@ from stridelab.summary import Summary
 from stridelab.thresholds import threshold
 
 
-def check_quality(kp: Keypoints) -> list[str]:
-    """Refuse clips that cannot be timed; warnings for doubtful ones."""
+def check_quality(kp: Keypoints, found_share: float | None = None) -> list[str]:
+    """Refuse clips that cannot be timed; warnings for doubtful ones.
+
+    Parameters
+    ----------
+    kp
+        The runner's keypoints (after :class:`~stridelab.pose.track.RunnerTrack`).
+    found_share
+        Share of frames in which the pose model found anyone, before the runner's stretch
+        was kept: the refusal says which of the two fell short.
+    """
     warnings = []
     if kp.fps < threshold("video.quality.min_fps"):
         raise InputFileError(kp.path, f"frame rate {kp.fps:g} fps is too low to time steps "
@@ -35,6 +44,12 @@ def check_quality(kp: Keypoints) -> list[str]:
                         "§1.1); film at 60 fps or more for contact and flight times")
     share = kp.frames_with_person
     if share < threshold("video.quality.min_person_share"):
+        if found_share is not None and found_share >= threshold(
+                "video.quality.min_person_share"):
+            raise InputFileError(kp.path, f"the pose model finds a person in "
+                                 f"{100 * found_share:.0f} % of frames, but one moving runner "
+                                 f"in only {100 * share:.0f} % (the rest shows another person "
+                                 "or a figure standing still): nothing usable remains")
         raise InputFileError(kp.path, f"a person is found in only {100 * share:.0f} % of frames: "
                              "nothing usable remains")
     if share < 0.95:
@@ -110,9 +125,10 @@ class PoseEstimation:
             self.video_, kp = None, path
         else:
             kp = self._keypoints(Path(path), progress, pool, frame_sink, info)
+        found = kp.frames_with_person
         track = (self.tracker or RunnerTrack()).apply(kp)
         kp = track.keypoints_
-        warnings = check_quality(kp) + track.warnings_
+        warnings = check_quality(kp, found) + track.warnings_
         cleaner = (self.cleaner or KeypointCleaner()).clean(kp)
         self.keypoints_ = cleaner.keypoints_
         self.scene_ = describe_scene(self.keypoints_, self.height_m, view=self.view)
@@ -197,9 +213,19 @@ def check_timing(summary: Summary, kp: Keypoints, info: VideoInfo | None) -> Non
         When the cadence is below any runner's, with the capture rates that would make sense.
     """
     cadence = summary.metrics["cadence_spm"].mean if "cadence_spm" in summary.metrics else None
+    check_cadence(cadence, summary.activity, kp, info)
+
+
+def check_cadence(cadence: float | None, activity: str, kp: Keypoints,
+                  info: VideoInfo | None) -> None:
+    """Refuse a cadence below any runner's (walker's) as probable slow motion.
+
+    See :func:`check_timing`; also used with the cadence of the feet's rhythm when too few
+    contacts were found to time steps.
+    """
     # a walker's cadence is below any runner's, but walking has its own pattern (double
     # support), which slow motion keeps: only a cadence below any walker's is suspicious then
-    floor = threshold("video.slowmo.min_cadence_spm" if summary.activity != "walking"
+    floor = threshold("video.slowmo.min_cadence_spm" if activity != "walking"
                       else "video.slowmo.min_walking_cadence_spm")
     if cadence is None or cadence >= floor:
         return

@@ -49,8 +49,5 @@ def test_slow_motion_is_not_refused_for_want_of_a_person(slow_message):
     assert "person is found" not in slow_message
 
 
-@pytest.mark.xfail(strict=True, reason="the keypoint event detector (stridelab/gait) refuses "
-                   "a stride 4x too slow ('no regular running rhythm') before the cadence check "
-                   "that names slow motion can run")
 def test_slow_motion_is_named(slow_message):
     assert "slow motion" in slow_message and "--capture-fps" in slow_message, slow_message
