@@ -16,7 +16,7 @@ import pandas as pd
 
 from stridelab import __version__
 from stridelab.assess.model import SEVERITIES, TARGETS, Finding
-from stridelab.report import plots
+from stridelab.report import filming, plots
 from stridelab.report.style import CSS
 from stridelab.report.values import SI_FORMULA, fmt, label, metric_si, unit_of
 from stridelab.thresholds import load_thresholds
@@ -109,6 +109,23 @@ def metrics_section(summary: dict) -> str:
         + (f'<p class="sl-note">Not measured from this input:</p><ul class="sl-note">{missing}'
            "</ul>" if missing else "")
         + "</section>")
+
+
+def filming_section(summary: dict) -> str:
+    """How to film, for video and keypoint inputs only (else an empty string).
+
+    The clips this analysis lacks and a frame rate too low for contact times come first; then
+    the guidance of :mod:`stridelab.report.filming`, open when either is named.
+    """
+    if str(summary.get("kind") or "").lower() not in filming.VIDEO_KINDS:
+        return ""
+    notes = [*filming.missing_clips(summary), filming.frame_rate_note(summary)]
+    notes = [n for n in notes if n]
+    lead = "".join(f"<p>{e(n)}</p>" for n in notes)
+    return ('<section id="filming"><h2>How to film</h2>' + lead
+            + f'<details{" open" if notes else ""}><summary>Which clips to film, where to put '
+            "the phone and which frame rate to use</summary>"
+            f"{filming.guidance_html()}</details></section>")
 
 
 def phases_section(summary: dict, strides: pd.DataFrame) -> str:
@@ -240,7 +257,8 @@ def render_html(summary: dict, strides: pd.DataFrame, angles: pd.DataFrame | Non
     generated = generated or datetime.now().astimezone()
     name = Path(str(summary.get("file") or "")).name
     body = "".join([
-        header(summary, generated), metrics_section(summary), phases_section(summary, strides),
+        header(summary, generated), metrics_section(summary), filming_section(summary),
+        phases_section(summary, strides),
         angles_section(angles, strides), symmetry_section(summary), findings_section(findings),
         program_section(program_html)])
     return (
