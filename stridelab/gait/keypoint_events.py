@@ -70,12 +70,13 @@ def stride_period(signal: np.ndarray, fs: float, min_s: float = 0.4,
     """Dominant period (s) of a periodic signal, or ``None`` when it has no clear rhythm.
 
     The correlation of the signal with itself shifted by each lag (Pearson, over the overlap,
-    so short clips are not penalised at long lags); the first local peak reaching 3/4 of the
-    highest (and above 0.2) is the period, so that a multiple of it is not taken.
+    so short clips are not penalised at long lags) up to half the signal (a period is seen
+    only over two cycles); the first local peak reaching 3/4 of the highest (and above 0.2)
+    is the period, so that a multiple of it is not taken.
     """
     x = signal[np.isfinite(signal)]
     lo = max(1, int(min_s * fs))
-    hi = min(int(max_s * fs), len(x) - max(lo, int(0.5 * min_s * fs)))
+    hi = min(int(max_s * fs), len(x) // 2)  # a period shows only over two cycles
     if hi <= lo + 1:
         return None
     r = np.array([np.corrcoef(x[:-lag], x[lag:])[0, 1] for lag in range(lo, hi + 1)])
