@@ -60,16 +60,6 @@ def _window_nanmedian(x: np.ndarray, width: int, ahead: bool) -> np.ndarray:
         return np.nanmedian(sliding_window_view(padded, width), axis=1)
 
 
-MIN_MOTION_SHARE = 0.2
-"""Share of the clip's own running speed (:data:`REFERENCE_PERCENTILE` of the typical foot
-speed) below which someone counts as still, when that is below ``pose.track.min_motion_leg_s``.
-Relative to the hips a still "person" reported by BlazePose moves at 0.2-0.5 leg lengths/s,
-a running foot at 3-6 (at most a sixth of it); slow motion scales both by the same unknown
-factor, so the ratio, unlike the speed, holds for any capture rate."""
-
-REFERENCE_PERCENTILE = 90
-"""Percentile of the typical foot speed over the frames with a person taken as the clip's own
-running speed (a high one: a runner who leaves after a tenth of the clip still sets it)."""
 
 CONFIRM_S = 0.1
 """A jump counts as a change of person when the median position over this long (at least three
@@ -231,8 +221,9 @@ class RunnerTrack:
         if finite.any():
             # slow motion of unknown capture rate slows every movement by the same factor:
             # still is slow next to this clip's own running, not only in leg lengths/s
-            reference = float(np.percentile(typical[finite], REFERENCE_PERCENTILE))
-            limit = min(limit, MIN_MOTION_SHARE * reference)
+            reference = float(np.percentile(typical[finite],
+                                            threshold("pose.track.reference_percentile")))
+            limit = min(limit, threshold("pose.track.min_motion_share") * reference)
         still = finite & (typical < limit)
         # a median over the window is low for at least half of it around a still stretch
         # as long as the window; shorter dips are a slowed foot turning round
