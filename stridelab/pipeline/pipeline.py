@@ -267,7 +267,7 @@ class Pipeline:
         from stridelab.gait.strides import alternation_errors
         from stridelab.kinematics.measures import StanceKinematics
         from stridelab.summary.build import gait_summary
-        from stridelab.summary.plausibility import apply_gates
+        from stridelab.summary.plausibility import apply_gates, rhythm_gate
 
         det = _default(self.events, AutoEventDetection).detect(rec)
         contacts, warnings = det.contacts_, list(rec.warnings) + list(det.warnings_)
@@ -289,6 +289,8 @@ class Pipeline:
                                measured_view=getattr(kin, "view_", None))
         summary.warnings += _symmetry_warnings(summary.symmetry_index_pct)
         apply_gates(summary)
+        periods = list(getattr(det, "period_s_", {}).values())
+        rhythm_gate(summary, 120.0 / float(np.median(periods)) if periods else None)
         return AnalysisResult(strides=strides, summary=summary, contacts=contacts,
                               recording=rec, angles=kin.angles_, measures=kin.measures_)
 

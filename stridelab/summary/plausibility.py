@@ -8,6 +8,8 @@ confidence:
 - peak knee flexion in stance outside the range of runners (about 39-46 deg in running);
 - step times spread more than healthy runners' (a coefficient of variation of a few percent):
   events missed, split or added;
+- a cadence from the steps found that disagrees with the feet's rhythm over the whole clip
+  (:func:`rhythm_gate`, for inputs whose detector measures that rhythm);
 - left and right step times far apart: runners' steps differ by a few percent at most, so a
   larger difference is a detection error (one foot's events early or late, steps missed),
   never a trait of the runner.
@@ -74,6 +76,25 @@ def side_step_gate(summary: Summary) -> None:
            f"{m.R:.0f} ms): runners' steps differ by a few percent at most, so the events of "
            "one foot are found early or late (or steps were missed), not the runner; the "
            "timing measures and their left/right comparison are shown with a low confidence")
+
+
+def rhythm_gate(summary: Summary, rhythm_spm: float | None) -> None:
+    """Cadence from the events against the cadence of the feet's whole-signal rhythm.
+
+    The rhythm (the autocorrelation period of the foot's motion, over the whole clip) does not
+    depend on any single event: when the events' cadence differs from it by more than
+    ``plausibility.rhythm_diff_max_pct``, steps were missed or split.
+    """
+    m = summary.metrics.get("cadence_spm")
+    limit = threshold("plausibility.rhythm_diff_max_pct")
+    if m is None or m.mean is None or not rhythm_spm:
+        return
+    diff = 100.0 * abs(m.mean - rhythm_spm) / rhythm_spm
+    if diff <= limit:
+        return
+    _doubt(summary, TIMING, f"the cadence from the steps found ({m.mean:.0f} steps/min) differs "
+           f"by {diff:.0f} % from the feet's rhythm over the whole clip ({rhythm_spm:.0f}): "
+           "steps were missed or split; the timing measures are shown with a low confidence")
 
 
 GATES = (knee_gate, step_time_gate, side_step_gate)
