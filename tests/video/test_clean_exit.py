@@ -151,7 +151,7 @@ def test_an_error_after_the_pose_leaves_no_worker(shared_file, tmp_path):
     run = _Watched(["analyze", str(clip), "--out", str(out), "--workers", "2"])
     code, _, err = run.finish()
     assert code == 2, err
-    assert "foot contacts" in err
+    assert "stride" in err  # too short to time: no rhythm, or no whole stride of each foot
     assert run.workers_started()
     run.assert_nothing_left(str(out))
 
