@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.interpolate import CubicSpline
-from scipy.signal import butter, filtfilt
+from scipy.signal import butter, filtfilt, find_peaks
 
 
 def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -105,3 +105,34 @@ def threshold_crossings(signal: np.ndarray, fs: float, level: float, min_on: flo
         return (idx - 1 + np.clip(frac, 0.0, 1.0)) / fs
 
     return _interp(s_arr), _interp(e_arr)
+
+
+SLOWEST_STRIDE_S = 12.0
+"""Longest stride period looked for, s: running strides last 0.6-0.8 s and walking ones ~1.1 s,
+but slow motion read at its playback rate stretches them by the unknown slow-down (up to 16
+times), and the slow-motion check after the events must see that rhythm to name it."""
+
+
+def stride_period(signal: np.ndarray, fs: float, min_s: float = 0.4,
+                  max_s: float = 2.0) -> float | None:
+    """Dominant period (s) of a periodic signal, or ``None`` when it has no clear rhythm.
+
+    The correlation of the signal with itself shifted by each lag (Pearson, over the overlap,
+    so short clips are not penalised at long lags) up to half the signal (a period is seen
+    only over two cycles); the first local peak reaching 3/4 of the highest (and above 0.2)
+    is the period, so that a multiple of it is not taken.
+    """
+    x = signal[np.isfinite(signal)]
+    lo = max(1, int(min_s * fs))
+    hi = min(int(max_s * fs), len(x) // 2)  # a period shows only over two cycles
+    if hi <= lo + 1:
+        return None
+    r = np.array([np.corrcoef(x[:-lag], x[lag:])[0, 1] for lag in range(lo, hi + 1)])
+    r = np.nan_to_num(r, nan=-1.0)
+    peaks, _ = find_peaks(r)
+    if not len(peaks):
+        return None
+    top = r[peaks].max()
+    # the first peak nearly as high as the highest: a multiple of the period can score as well
+    best = peaks[np.argmax(r[peaks] >= 0.75 * top)]
+    return (best + lo) / fs if r[best] > 0.2 else None

@@ -45,7 +45,7 @@ from scipy.signal import find_peaks
 from stridelab.errors import InputFileError
 from stridelab.gait.base import check_recording
 from stridelab.io.recording import Recording
-from stridelab.signal import fill_gaps, lowpass
+from stridelab.signal import SLOWEST_STRIDE_S, fill_gaps, lowpass, stride_period
 from stridelab.thresholds import threshold
 
 if TYPE_CHECKING:
@@ -54,40 +54,12 @@ if TYPE_CHECKING:
 MIN_FLOOR_SLOPE = 0.02
 """Smallest floor slope applied (about 1 degree of camera roll): on a level treadmill filmed
 by a virtual camera (RBDS001) the fit returns up to 0.011 from the feet's own movement."""
-MAX_STRIDE_S = 8.0
-"""Longest stride period looked for, s: running strides last 0.6-0.8 s, walking ~1.1 s, and
-slow motion at 120-240 fps read at 30 fps makes them 4-8 times longer."""
 NOISE_MARGIN = 4.0
 """The toe's rise must clear this many SDs of the height noise (``noise_mm_``)."""
 STAY_UP_S = 0.05
 """A toe that has left stays up at least this long, s (swing lasts over 200 ms)."""
 UNFILTERED = "@unfiltered"
 """Suffix of the keypoints before the cleaning's smoothing in a recording (the feet)."""
-
-
-def stride_period(signal: np.ndarray, fs: float, min_s: float = 0.4,
-                  max_s: float = 2.0) -> float | None:
-    """Dominant period (s) of a periodic signal, or ``None`` when it has no clear rhythm.
-
-    The correlation of the signal with itself shifted by each lag (Pearson, over the overlap,
-    so short clips are not penalised at long lags) up to half the signal (a period is seen
-    only over two cycles); the first local peak reaching 3/4 of the highest (and above 0.2)
-    is the period, so that a multiple of it is not taken.
-    """
-    x = signal[np.isfinite(signal)]
-    lo = max(1, int(min_s * fs))
-    hi = min(int(max_s * fs), len(x) // 2)  # a period shows only over two cycles
-    if hi <= lo + 1:
-        return None
-    r = np.array([np.corrcoef(x[:-lag], x[lag:])[0, 1] for lag in range(lo, hi + 1)])
-    r = np.nan_to_num(r, nan=-1.0)
-    peaks, _ = find_peaks(r)
-    if not len(peaks):
-        return None
-    top = r[peaks].max()
-    # the first peak nearly as high as the highest: a multiple of the period can score as well
-    best = peaks[np.argmax(r[peaks] >= 0.75 * top)]
-    return (best + lo) / fs if r[best] > 0.2 else None
 
 
 def floor_detrended(heights: dict[str, np.ndarray], fs: float,
@@ -393,9 +365,9 @@ class KeypointEventDetection:
             # rear view: this foot's height over the other's (the floor's drift cancels)
             cut = (fill_gaps(heel[:, 0] - pelvis[:, 0], fs, self.max_gap_s) if side_view
                    else height - other)
-            # up to 8 s: a slow-motion clip read at its playback rate strides 4-8 times too
-            # slowly, and the slow-motion check after the events names it
-            period = stride_period(cut, fs, max_s=MAX_STRIDE_S)
+            # a slow-motion clip read at its playback rate strides several times too slowly,
+            # and the slow-motion check after the events names it
+            period = stride_period(cut, fs, max_s=SLOWEST_STRIDE_S)
             if period is None:
                 self.warnings_.append(f"{rec.path.name}: no regular stride rhythm for the "
                                       f"{'left' if side == 'L' else 'right'} foot")

@@ -273,14 +273,17 @@ class Pipeline:
         contacts, warnings = det.contacts_, list(rec.warnings) + list(det.warnings_)
         per_side = {s: int((contacts.side == s).sum()) for s in "LR"}
         if len(contacts) < 3 or min(per_side.values()) < 2:
-            periods = list(getattr(det, "period_s_", {}).values())
-            rhythm = 120.0 / float(np.median(periods)) if periods else None
             raise TooFewContactsError(rec.path, f"found {len(contacts)} foot contacts in "
                                  f"{rec.duration:.1f} s (left {per_side['L']}, right "
                                  f"{per_side['R']}): a whole stride of each foot is needed "
                                  "(nobody runs or walks in this trial, or it is too short)",
-                                 rhythm)
+                                 _rhythm_cadence(det))
         strides = _default(self.phases, PhaseSegmentation).segment(contacts, rec).strides_
+        if not np.isfinite(strides.step_time_ms.to_numpy(dtype=float)).any():
+            raise TooFewContactsError(rec.path, f"{len(contacts)} foot contacts in "
+                                      f"{rec.duration:.1f} s, but no step from one foot to the "
+                                      "other: events were missed (too short or too unsteady "
+                                      "a clip)", _rhythm_cadence(det))
         activity, activity_warnings = classify_activity(strides)
         warnings += activity_warnings + _event_warnings(contacts, rec, alternation_errors)
         kin = _default(self.kinematics, StanceKinematics).calculate(strides, rec)
@@ -289,8 +292,7 @@ class Pipeline:
                                measured_view=getattr(kin, "view_", None))
         summary.warnings += _symmetry_warnings(summary.symmetry_index_pct)
         apply_gates(summary)
-        periods = list(getattr(det, "period_s_", {}).values())
-        rhythm_gate(summary, 120.0 / float(np.median(periods)) if periods else None)
+        rhythm_gate(summary, _rhythm_cadence(det))
         return AnalysisResult(strides=strides, summary=summary, contacts=contacts,
                               recording=rec, angles=kin.angles_, measures=kin.measures_)
 
@@ -325,6 +327,12 @@ def event_source(detector: Any) -> str:
     if given:
         return given
     return EVENT_SOURCE_WORDS.get(type(detector).__name__, type(detector).__name__)
+
+
+def _rhythm_cadence(detector: Any) -> float | None:
+    """Cadence (steps/min) of the feet's whole-clip rhythm, when the detector measures it."""
+    periods = list(getattr(detector, "period_s_", {}).values())
+    return 120.0 / float(np.median(periods)) if periods else None
 
 
 def _event_warnings(contacts, rec: Recording, alternation_errors) -> list[str]:

@@ -24,7 +24,7 @@ import numpy as np
 
 from stridelab.pose.keypoints import Keypoints
 from stridelab.pose.swap import leg_length_px
-from stridelab.signal import true_runs
+from stridelab.signal import SLOWEST_STRIDE_S, stride_period, true_runs
 from stridelab.thresholds import threshold
 
 
@@ -60,6 +60,10 @@ def _window_nanmedian(x: np.ndarray, width: int, ahead: bool) -> np.ndarray:
         return np.nanmedian(sliding_window_view(padded, width), axis=1)
 
 
+
+STRIDE_SHARE = 0.75
+"""Share of the clip's own stride the motion window spans at least (``motion_window_s`` is
+most of a running stride at the real rate)."""
 
 CONFIRM_S = 0.1
 """A jump counts as a change of person when the median position over this long (at least three
@@ -210,7 +214,7 @@ class RunnerTrack:
         speed = _foot_speed(kp, centre, leg)
         if speed is None:
             return np.ones(kp.n_frames, dtype=bool)
-        width = max(1, int(round(self.motion_window_s * fps)))
+        width = max(1, int(round(self._window_s(speed, fps) * fps)))
         # still when the window before or the one after the frame is: a frame just after
         # the runner left is still, one in a stance is not (the window spans a stride);
         # medians, so that a few jittery frames of a still picture do not count as moving
@@ -232,6 +236,19 @@ class RunnerTrack:
                 still[a:b] = False
         self.still_s_ = [(round(a / fps, 2), round(b / fps, 2)) for a, b in true_runs(still)]
         return ~still
+
+    def _window_s(self, speed: np.ndarray, fps: float) -> float:
+        """The motion window: ``motion_window_s``, or most of the clip's own stride if longer.
+
+        Slow motion of an unknown capture rate stretches every stride: a window shorter than
+        the stride sees a slowed foot turning round as standing still. The stride is the
+        period of the foot's speed (:func:`stridelab.signal.stride_period`, up to
+        :data:`stridelab.signal.SLOWEST_STRIDE_S`).
+        """
+        period = stride_period(np.nan_to_num(speed, nan=np.nanmedian(speed)), fps,
+                               max_s=SLOWEST_STRIDE_S)
+        return max(self.motion_window_s, STRIDE_SHARE * period) if period else \
+            self.motion_window_s
 
     def _drop_others(self, kp: Keypoints, present: np.ndarray,
                      best: tuple[int, int] | None) -> None:

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from stridelab.gait.keypoint_events import KeypointEventDetection, stride_period
+from stridelab.gait.keypoint_events import KeypointEventDetection
 from stridelab.pose.clean import KeypointCleaner
 from stridelab.pose.scene import describe_scene
 from stridelab.pose.to_recording import keypoints_to_recording
+from stridelab.signal import stride_period
 from stridelab.sim.keypoints import KeypointSpec, simulate_keypoints
 from stridelab.sim.runner import RunnerSpec
 
