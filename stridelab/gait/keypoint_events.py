@@ -138,7 +138,7 @@ def contact_in_window(heel: np.ndarray, toe: np.ndarray, fs: float, start: int, 
         Left once the toe rises this far above its floor, m.
     noise
         SD of the noise in the heights, m: the toe's rise must also clear
-        :data:`NOISE_MARGIN` of it, and its leaving level is at least twice it.
+        :data:`NOISE_MARGIN` of it, and its leaving level is at least 1.5 times it.
 
     Notes
     -----
@@ -169,7 +169,7 @@ def contact_in_window(heel: np.ndarray, toe: np.ndarray, fs: float, start: int, 
     if not len(rise):
         return None  # the toe did not leave inside the window
     k = low_toe + int(rise[0])
-    level = max(clearance, 2.0 * noise)  # noise humps on a flat toe are not a take-off
+    level = max(clearance, 1.5 * noise)  # noise humps on a flat toe are not a take-off
     k = int(np.flatnonzero(toe_up[:k] <= level)[-1])
     to = _crossing(k, toe_up[k], k + 1, toe_up[k + 1], level)
     if to <= ic:
@@ -298,7 +298,7 @@ class KeypointEventDetection:
             xy = rec.points.get(f"{name}{UNFILTERED}", rec.points[name])
             for axis in (0, 1):
                 d3 = np.diff(xy[np.isfinite(xy[:, axis]), axis], 3)
-                if len(d3) > 10:
+                if len(d3) > 10 and np.any(d3):  # one camera cannot see depth: all zero
                     sds.append(1.4826 * np.median(np.abs(d3)) / np.sqrt(20.0))
         cutoff = min(self.lowpass_hz, threshold("pose.clean.lowpass_max_fps_share") * rec.fs)
         share = min(1.0, 2.0 * cutoff / rec.fs) if cutoff > 0 else 1.0
