@@ -271,26 +271,16 @@ class Pipeline:
 
         det = _default(self.events, AutoEventDetection).detect(rec)
         contacts, warnings = det.contacts_, list(rec.warnings) + list(det.warnings_)
-        per_side = {s: int((contacts.side == s).sum()) for s in "LR"}
-        if len(contacts) < 3 or min(per_side.values()) < 2:
-            raise TooFewContactsError(rec.path, f"found {len(contacts)} foot contacts in "
-                                 f"{rec.duration:.1f} s (left {per_side['L']}, right "
-                                 f"{per_side['R']}): a whole stride of each foot is needed "
-                                 "(nobody runs or walks in this trial, or it is too short)",
-                                 _rhythm_cadence(det))
+        _require_strides(contacts, rec, det)
         strides = _default(self.phases, PhaseSegmentation).segment(contacts, rec).strides_
-        if not np.isfinite(strides.step_time_ms.to_numpy(dtype=float)).any():
-            raise TooFewContactsError(rec.path, f"{len(contacts)} foot contacts in "
-                                      f"{rec.duration:.1f} s, but no step from one foot to the "
-                                      "other: events were missed (too short or too unsteady "
-                                      "a clip)", _rhythm_cadence(det))
+        _require_steps(strides, contacts, rec, det)
         activity, activity_warnings = classify_activity(strides)
         warnings += activity_warnings + _event_warnings(contacts, rec, alternation_errors)
         kin = _default(self.kinematics, StanceKinematics).calculate(strides, rec)
         summary = gait_summary(rec, strides, kin.measures_, activity=activity,
                                source=event_source(det), warnings=warnings,
                                measured_view=getattr(kin, "view_", None))
-        summary.warnings += _symmetry_warnings(summary.symmetry_index_pct)
+        summary.warnings += _symmetry_warnings(summary)
         apply_gates(summary)
         rhythm_gate(summary, _rhythm_cadence(det))
         return AnalysisResult(strides=strides, summary=summary, contacts=contacts,
@@ -347,10 +337,38 @@ def _event_warnings(contacts, rec: Recording, alternation_errors) -> list[str]:
     return out
 
 
-def _symmetry_warnings(indices: dict[str, float | None]) -> list[str]:
+def _symmetry_warnings(summary) -> list[str]:
+    """A warning for each symmetry index beyond ``gait.symmetry.index_flag_pct``.
+
+    From one side view the far leg is partly hidden: the warning says the index is not to be
+    read as the runner's asymmetry.
+    """
     flag = threshold("gait.symmetry.index_flag_pct")
-    return [f"left/right difference in {metric}: symmetry index {si:+.1f} %"
-            for metric, si in indices.items() if si is not None and abs(si) > flag]
+    one_view = (" (one side view, the far leg partly hidden: not to be read as the runner's "
+                "asymmetry)") if summary.view == "side" else ""
+    return [f"left/right difference in {metric}: symmetry index {si:+.1f} %{one_view}"
+            for metric, si in summary.symmetry_index_pct.items()
+            if si is not None and abs(si) > flag]
+
+
+def _require_strides(contacts, rec: Recording, det: Any) -> None:
+    """Refuse fewer than two contacts of either foot (no whole stride of each foot)."""
+    per_side = {s: int((contacts.side == s).sum()) for s in "LR"}
+    if len(contacts) < 3 or min(per_side.values()) < 2:
+        raise TooFewContactsError(rec.path, f"found {len(contacts)} foot contacts in "
+                                  f"{rec.duration:.1f} s (left {per_side['L']}, right "
+                                  f"{per_side['R']}): a whole stride of each foot is needed "
+                                  "(nobody runs or walks in this trial, or it is too short)",
+                                  _rhythm_cadence(det))
+
+
+def _require_steps(strides, contacts, rec: Recording, det: Any) -> None:
+    """Refuse contacts without a single step from one foot to the other."""
+    if not np.isfinite(strides.step_time_ms.to_numpy(dtype=float)).any():
+        raise TooFewContactsError(rec.path, f"{len(contacts)} foot contacts in "
+                                  f"{rec.duration:.1f} s, but no step from one foot to the "
+                                  "other: events were missed (too short or too unsteady a "
+                                  "clip)", _rhythm_cadence(det))
 
 
 def is_pose_input(path: Path) -> bool:
