@@ -241,7 +241,7 @@ class Pipeline:
         result.keypoints, result.pose = pose.keypoints_, pose
         if out is not None:
             result.save_data(out)
-        draw.start(pose.keypoints_, result)
+        draw.start(pose.display_keypoints_, result)
         if preparing is not None:
             preparing.join()  # Matplotlib draws one figure at a time
         self.assess(result)

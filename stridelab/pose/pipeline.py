@@ -15,7 +15,7 @@ from stridelab.parallel import WorkerPool
 from stridelab.pose.clean import KeypointCleaner
 from stridelab.pose.estimate import FrameSink, ProgressCallback, estimate_keypoints
 from stridelab.pose.keypoints import Keypoints
-from stridelab.pose.scene import Scene, describe_scene
+from stridelab.pose.scene import Scene, describe_scene, quarter_turns, upright
 from stridelab.pose.to_recording import keypoints_to_recording
 from stridelab.pose.track import RunnerTrack
 from stridelab.pose.video import VideoInfo, is_video, probe_video
@@ -79,7 +79,9 @@ class PoseEstimation:
     recording_
         The cleaned keypoints as a recording in the engine frame, with the warnings.
     keypoints_
-        The cleaned keypoints.
+        The cleaned keypoints, the runner upright.
+    display_keypoints_
+        The same in the clip's own picture (turned back if the runner lay in it).
     scene_
         View, setting, facing and scale.
     video_
@@ -129,8 +131,15 @@ class PoseEstimation:
         track = (self.tracker or RunnerTrack()).apply(kp)
         kp = track.keypoints_
         warnings = check_quality(kp, found) + track.warnings_
+        kp, turns = upright(kp)
         cleaner = (self.cleaner or KeypointCleaner()).clean(kp)
         self.keypoints_ = cleaner.keypoints_
+        # the picture itself is not turned: the annotated video draws on the original frames
+        self.display_keypoints_ = quarter_turns(self.keypoints_, -turns)
+        if turns:
+            warnings.append(f"the runner lies in the picture (a clip stored on its side "
+                            f"without a rotation tag): keypoints turned upright by "
+                            f"{90 * turns} degrees")
         self.scene_ = describe_scene(self.keypoints_, self.height_m, view=self.view)
         check_view(self.scene_, self.keypoints_)
         self.recording_ = keypoints_to_recording(self.keypoints_, self.scene_,

@@ -9,6 +9,7 @@ straightest frames) is taken as the full length.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,6 +132,44 @@ def detect_setting(kp: Keypoints, leg_px: float) -> str:
 
 
 LEG_POINTS = ("hip", "knee", "ankle", "heel", "toe")
+
+
+def upright(kp: Keypoints) -> tuple[Keypoints, int]:
+    """The keypoints turned by a quarter turn so that the runner stands upright, if needed.
+
+    A phone clip stored on its side without a rotation tag shows the runner lying: the hips
+    are beside the ankles, not above them (image y points down). The median direction from
+    the ankles to the hips says by how many quarter turns the picture is off; the points (and
+    the image size) are turned back by as many.
+
+    Returns
+    -------
+    tuple
+        The keypoints (unchanged when the runner is upright) and the quarter turns applied
+        counter-clockwise (0-3).
+    """
+    with warnings.catch_warnings():  # frames without a person give NaN, not a warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        hips = np.nanmean([kp.point("L_hip"), kp.point("R_hip")], axis=0)
+        ankles = np.nanmean([kp.point("L_ankle"), kp.point("R_ankle")], axis=0)
+        up = np.nanmedian(hips - ankles, axis=0)  # image axes: upright means (0, -h)
+    if not np.isfinite(up).all() or abs(up[1]) >= abs(up[0]) and up[1] < 0:
+        return kp, 0
+    # quarter turns (counter-clockwise in the picture) that bring "up" to image -y
+    angle = np.degrees(np.arctan2(-up[1], up[0]))  # 90 when upright (y down)
+    turns = int(round((90.0 - angle) / 90.0)) % 4
+    return quarter_turns(kp, turns), turns
+
+
+def quarter_turns(kp: Keypoints, turns: int) -> Keypoints:
+    """The keypoints of the picture turned ``turns`` quarter turns counter-clockwise."""
+    w, h = kp.size
+    x, y = kp.xy[..., 0], kp.xy[..., 1]
+    for _ in range(turns % 4):  # (x, y) -> (y, w - x): the top-right corner goes top-left
+        x, y = y, w - x
+        w, h = h, w
+    return kp.with_data(np.stack([x, y], axis=-1), size=(int(w), int(h)))
+
 
 
 def leg_visibility(kp: Keypoints) -> dict[str, float]:

@@ -123,3 +123,16 @@ def _sports2d_names(names):
     from stridelab.pose.sports2d import TRC_NAMES
 
     return [TRC_NAMES[n][0] for n in names]
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_a_runner_lying_in_the_picture_is_turned_upright(turns):
+    from stridelab.pose.scene import quarter_turns, upright
+
+    standing = _standing("side")
+    lying = quarter_turns(standing, turns)
+    assert lying.size == ((1920, 1080) if turns % 2 == 0 else (1080, 1920))
+    back, applied = upright(lying)
+    assert applied == (-turns) % 4
+    assert back.size == standing.size
+    np.testing.assert_allclose(back.xy, standing.xy, atol=1e-9)
