@@ -60,14 +60,14 @@ class AutoEventDetection:
             det = (self.forceplate or ForcePlateEventDetection()).detect(rec)
             if len(det.contacts_) >= 2 or self.source == "forceplate":
                 level = threshold("gait.forceplate.contact_threshold")
-                self._keep(det, f"force plate (vertical force > {level:g} N)", [])
+                self._keep(det, f"{det.SOURCE} (vertical force > {level:g} N)", [])
                 return self
         if rec.markerset.name == "keypoints":
             det = (self.keypoints or KeypointEventDetection()).detect(rec)
-            self._keep(det, "video keypoints (foot height within each stride)", det.warnings_)
+            self._keep(det, det.SOURCE, det.warnings_)
             return self
         det = (self.markers or FootClearanceEventDetection()).detect(rec)
-        self._keep(det, "kinematics (foot clearance, markers)", det.warnings_)
+        self._keep(det, det.SOURCE, det.warnings_)
         return self
 
     def _keep(self, det, source: str, warnings: list[str]) -> None:

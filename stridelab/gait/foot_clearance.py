@@ -121,6 +121,9 @@ class FootClearanceEventDetection:
         Problems found (a foot without markers, long gaps).
     """
 
+    SOURCE = "kinematics (foot clearance, markers)"
+    """Where this detector's events come from, in words (the summary's ``source``)."""
+
     def __init__(self, clearance_mm: float | None = None, toe_extension: float | None = None,
                  floor_percentile: float = 2.0, max_gap_s: float = 0.1,
                  min_contact_s: float | None = None, min_gap_s: float | None = None,

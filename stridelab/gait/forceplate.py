@@ -78,6 +78,9 @@ class ForcePlateEventDetection:
         Problems found (no foot markers to tell the feet apart).
     """
 
+    SOURCE = "force plate"
+    """Where this detector's events come from, in words (the summary's ``source``)."""
+
     def __init__(self, threshold_n: float | None = None, min_contact_s: float | None = None,
                  min_gap_s: float | None = None, lowpass_hz: float | None = None) -> None:
         self.threshold_n = (threshold("gait.forceplate.contact_threshold")

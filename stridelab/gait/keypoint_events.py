@@ -220,6 +220,9 @@ class KeypointEventDetection:
     NEEDS = tuple(f"{s}_{p}" for s in "LR" for p in ("hip", "knee", "ankle", "heel", "toe"))
     """Keypoints the detection reads."""
 
+    SOURCE = "video keypoints (foot height within each stride)"
+    """Where this detector's events come from, in words (the summary's ``source``)."""
+
     def __init__(self, landing_mm: float | None = None, clearance_mm: float | None = None,
                  lowpass_hz: float | None = None, max_gap_s: float = 0.1,
                  min_contact_s: float | None = None) -> None:

@@ -304,19 +304,10 @@ class Pipeline:
 
 # -- helpers ------------------------------------------------------------------------------
 
-EVENT_SOURCE_WORDS = {
-    "ForcePlateEventDetection": "force plate",
-    "FootClearanceEventDetection": "kinematics (foot clearance, markers)",
-    "KeypointEventDetection": "video keypoints (foot height within each stride)",
-}
-
-
 def event_source(detector: Any) -> str:
     """Where a detector's events came from, in words (the summary's ``source``)."""
-    given = getattr(detector, "source_", None)
-    if given:
-        return given
-    return EVENT_SOURCE_WORDS.get(type(detector).__name__, type(detector).__name__)
+    return (getattr(detector, "source_", None) or getattr(detector, "SOURCE", None)
+            or type(detector).__name__)
 
 
 def _rhythm_cadence(detector: Any) -> float | None:
