@@ -59,3 +59,16 @@ def threshold(key: str) -> float:
         Dotted key, e.g. ``"gait.forceplate.contact_threshold"``.
     """
     return load_thresholds()[key].value
+
+
+def given_or_default(value: float | None, key: str) -> float:
+    """``value`` when given (``0`` included), else the threshold ``key``'s value.
+
+    Parameters
+    ----------
+    value
+        A parameter as passed, ``None`` when left out.
+    key
+        Its default's dotted key in ``thresholds.csv``.
+    """
+    return threshold(key) if value is None else value

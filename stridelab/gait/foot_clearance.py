@@ -37,7 +37,7 @@ from stridelab.errors import InputFileError
 from stridelab.gait.base import check_recording
 from stridelab.io.recording import Recording
 from stridelab.signal import fill_gaps, threshold_crossings
-from stridelab.thresholds import threshold
+from stridelab.thresholds import given_or_default
 
 if TYPE_CHECKING:
     from typing import Self  # Python 3.11; annotations only
@@ -128,18 +128,14 @@ class FootClearanceEventDetection:
                  floor_percentile: float = 2.0, max_gap_s: float = 0.1,
                  min_contact_s: float | None = None, min_gap_s: float | None = None,
                  cluster_height_fraction: float | None = None) -> None:
-        self.clearance_mm = (threshold("gait.kinematic.clearance_mm")
-                             if clearance_mm is None else clearance_mm)
-        self.toe_extension = (threshold("gait.kinematic.toe_extension")
-                              if toe_extension is None else toe_extension)
+        self.clearance_mm = given_or_default(clearance_mm, "gait.kinematic.clearance_mm")
+        self.toe_extension = given_or_default(toe_extension, "gait.kinematic.toe_extension")
         self.floor_percentile = floor_percentile
         self.max_gap_s = max_gap_s
-        self.min_contact_s = (threshold("gait.forceplate.min_contact")
-                              if min_contact_s is None else min_contact_s)
-        self.min_gap_s = threshold("gait.forceplate.min_gap") if min_gap_s is None else min_gap_s
-        self.cluster_height_fraction = (threshold("gait.kinematic.cluster_height_fraction")
-                                        if cluster_height_fraction is None
-                                        else cluster_height_fraction)
+        self.min_contact_s = given_or_default(min_contact_s, "gait.forceplate.min_contact")
+        self.min_gap_s = given_or_default(min_gap_s, "gait.forceplate.min_gap")
+        self.cluster_height_fraction = given_or_default(
+            cluster_height_fraction, "gait.kinematic.cluster_height_fraction")
 
     def detect(self, rec: Recording) -> Self:
         """Find the contacts of both feet in ``rec``.

@@ -18,7 +18,7 @@ from stridelab.errors import InputFileError
 from stridelab.gait.base import check_recording
 from stridelab.io.recording import ForcePlate, Recording
 from stridelab.signal import lowpass, threshold_crossings
-from stridelab.thresholds import threshold
+from stridelab.thresholds import given_or_default
 
 if TYPE_CHECKING:
     from typing import Self  # Python 3.11; annotations only
@@ -34,7 +34,7 @@ def vertical_force(plate: ForcePlate, lowpass_hz: float | None = None) -> np.nda
     plate is unloaded in flight); otherwise none is removed.
     """
     fy = np.nan_to_num(plate.force[:, 1].astype(float))
-    cutoff = threshold("gait.forceplate.lowpass_hz") if lowpass_hz is None else lowpass_hz
+    cutoff = given_or_default(lowpass_hz, "gait.forceplate.lowpass_hz")
     fy = lowpass(fy, plate.fs, cutoff)
     if np.nanmedian(fy) < 0:  # plate reporting the reaction on the plate: flip to the GRF
         fy = -fy
@@ -83,13 +83,10 @@ class ForcePlateEventDetection:
 
     def __init__(self, threshold_n: float | None = None, min_contact_s: float | None = None,
                  min_gap_s: float | None = None, lowpass_hz: float | None = None) -> None:
-        self.threshold_n = (threshold("gait.forceplate.contact_threshold")
-                            if threshold_n is None else threshold_n)
-        self.min_contact_s = (threshold("gait.forceplate.min_contact")
-                              if min_contact_s is None else min_contact_s)
-        self.min_gap_s = threshold("gait.forceplate.min_gap") if min_gap_s is None else min_gap_s
-        self.lowpass_hz = (threshold("gait.forceplate.lowpass_hz")
-                           if lowpass_hz is None else lowpass_hz)
+        self.threshold_n = given_or_default(threshold_n, "gait.forceplate.contact_threshold")
+        self.min_contact_s = given_or_default(min_contact_s, "gait.forceplate.min_contact")
+        self.min_gap_s = given_or_default(min_gap_s, "gait.forceplate.min_gap")
+        self.lowpass_hz = given_or_default(lowpass_hz, "gait.forceplate.lowpass_hz")
 
     def detect(self, rec: Recording) -> Self:
         """Find the contacts on the force plates of ``rec``.

@@ -46,7 +46,7 @@ from stridelab.errors import InputFileError
 from stridelab.gait.base import check_recording
 from stridelab.io.recording import Recording
 from stridelab.signal import SLOWEST_STRIDE_S, fill_gaps, lowpass, stride_period
-from stridelab.thresholds import threshold
+from stridelab.thresholds import given_or_default, threshold
 
 if TYPE_CHECKING:
     from typing import Self  # Python 3.11; annotations only
@@ -226,15 +226,11 @@ class KeypointEventDetection:
     def __init__(self, landing_mm: float | None = None, clearance_mm: float | None = None,
                  lowpass_hz: float | None = None, max_gap_s: float = 0.1,
                  min_contact_s: float | None = None) -> None:
-        self.landing_mm = threshold("video.events.landing_mm") if landing_mm is None \
-            else landing_mm
-        self.clearance_mm = threshold("gait.kinematic.clearance_mm") if clearance_mm is None \
-            else clearance_mm
-        self.lowpass_hz = threshold("video.events.lowpass_hz") if lowpass_hz is None \
-            else lowpass_hz
+        self.landing_mm = given_or_default(landing_mm, "video.events.landing_mm")
+        self.clearance_mm = given_or_default(clearance_mm, "gait.kinematic.clearance_mm")
+        self.lowpass_hz = given_or_default(lowpass_hz, "video.events.lowpass_hz")
         self.max_gap_s = max_gap_s
-        self.min_contact_s = (threshold("gait.forceplate.min_contact")
-                              if min_contact_s is None else min_contact_s)
+        self.min_contact_s = given_or_default(min_contact_s, "gait.forceplate.min_contact")
 
     def detect(self, rec: Recording) -> Self:
         """Find the contacts in ``rec``.
