@@ -25,7 +25,9 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "analyze": "stridelab.pipeline",
+    "analyze_session": "stridelab.pipeline",
     "AnalysisResult": "stridelab.pipeline",
+    "SessionResult": "stridelab.pipeline",
     "Pipeline": "stridelab.pipeline",
     "PRESETS": "stridelab.pipeline",
     "Recording": "stridelab.io.recording",

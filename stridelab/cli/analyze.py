@@ -27,10 +27,12 @@ def _progress(console: Console, quiet: bool) -> Progress:
 
 
 def analyze(
-    path: Path = typer.Argument(
-        ..., metavar=opt.PATH,
+    paths: list[Path] = typer.Argument(
+        ..., metavar="PATH...",
         help="Motion capture (.c3d, .trc), a video clip (.mp4, .mov ...), an OpenPose JSON "
-        "folder or a Sports2D .trc."),
+        "folder or a Sports2D .trc. Several clips of one run (the runner's left side, right "
+        "side, from behind) make a session: each leg from the clip where it is near the "
+        "camera, left/right from the pair, the rear measures from the rear clip."),
     out: Path = typer.Option(Path("results"), "--out", "-o", metavar=opt.FOLDER,
                              help="Folder for the results."),
     events: str = typer.Option(
@@ -65,23 +67,30 @@ def analyze(
                                 help="Also write findings.json and report.html."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar."),
 ) -> None:
-    """Split every stride into its phases; cadence, contact, flight, symmetry and form measures."""
+    """Split every stride into its phases; cadence, contact, flight, symmetry and form measures.
+
+    One clip or recording, or a session of several clips of one run
+    (``stridelab analyze left.mp4 right.mp4 rear.mp4 --out session/``).
+    """
     from stridelab.gait import EVENT_SOURCES
-    from stridelab.pipeline import pipeline_for
+    from stridelab.pipeline import analyze_session, pipeline_for
 
     if events not in EVENT_SOURCES:
         raise typer.BadParameter(f"must be one of {', '.join(EVENT_SOURCES)}",
                                  param_hint="--events")
-    if not path.exists():
-        raise InputFileError(path, "no such file or folder")
+    for path in paths:
+        if not path.exists():
+            raise InputFileError(path, "no such file or folder")
     console = Console(quiet=quiet, highlight=False)
+    options = dict(view=view, height_m=height, capture_fps=capture_fps, model=model,
+                   events=events, markerset=markerset, vertical=vertical, forward=forward,
+                   workers=workers or None, video=video, report=report)
     with _progress(console, quiet) as progress:
-        pipeline = pipeline_for(
-            path, view=view, height_m=height, capture_fps=capture_fps, model=model,
-            events=events, markerset=markerset, vertical=vertical, forward=forward,
-            workers=workers or None, video=video, report=report,
-            progress=StageProgress(progress))
-        result = pipeline.run(path, out).result_
+        options["progress"] = StageProgress(progress)
+        if len(paths) > 1:
+            result = analyze_session(paths, out, **options)
+        else:
+            result = pipeline_for(paths[0], **options).run(paths[0], out).result_
     console.print(summary_table(result.summary.to_dict()))
     for w in result.warnings:
         console.print(f"[yellow]warning:[/] {w}")

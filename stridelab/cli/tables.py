@@ -48,4 +48,10 @@ def summary_table(summary: dict) -> Table:
     if strike.get("overall"):
         table.add_row("Foot strike", strike["overall"], "", str(strike.get("L") or "-"),
                       str(strike.get("R") or "-"), "")
+    clips = (summary.get("session") or {}).get("clips") or []
+    if clips:
+        table.caption = "Session: " + "; ".join(f"{c['role']} {c['name']}" for c in clips) + (
+            " (each leg from the clip where it was near the camera; summary.json's "
+            "session.sources names the clip of every value)")
+        table.caption_justify = "left"
     return table

@@ -302,6 +302,49 @@ class Pipeline:
         return result
 
 
+def pipeline_for(source: str | Path | Recording, *, view: str | None = None,
+                 height_m: float = 1.75, capture_fps: float | None = None,
+                 model: str = "full", events: Any = "auto", markerset: str | None = None,
+                 vertical: str | None = None, forward: str | None = None,
+                 workers: int | None = None, video: bool = True, report: bool = True,
+                 progress: Callable[[str, int, int | None], None] | None = None,
+                 **steps: Any) -> Pipeline:
+    """The pipeline :func:`analyze` runs on ``source``, from the command line's options.
+
+    A video, an OpenPose folder or a keypoint ``.trc`` (or a Recording of keypoints) gets
+    the pose and keypoint-event steps; anything else the motion-capture steps. ``steps``
+    replace any step with a tuned instance (see :class:`Pipeline`); ``events`` is either
+    the command line's choice (``"auto"``, ``"forceplate"``, ``"kinematic"``) or a detector.
+    """
+    from stridelab.gait.auto import AutoEventDetection
+    from stridelab.pose.keypoints import Keypoints
+
+    if isinstance(source, Keypoints):
+        pose_input, preset = True, "keypoints"
+    elif isinstance(source, Recording):
+        pose_input = False
+        preset = "keypoints" if source.markerset.name == "keypoints" else "mocap"
+    else:
+        pose_input = is_pose_input(Path(source))
+        preset = "keypoints" if pose_input else "mocap"
+    chosen: dict[str, Any] = {}
+    if pose_input:
+        from stridelab.pose.pipeline import PoseEstimation
+
+        chosen["pose"] = PoseEstimation(height_m=height_m, view=view, capture_fps=capture_fps,
+                                        model=model)
+    if preset == "mocap":
+        chosen["reader"] = RecordingReader(markerset, vertical, forward)
+    if not isinstance(events, str):  # a detector instance
+        chosen["events"] = events
+    elif preset == "mocap":
+        chosen["events"] = AutoEventDetection(events)
+    if not report:
+        chosen["assessment"] = False
+    return Pipeline.from_preset(preset, annotated_video=video, workers=workers,
+                                progress=progress, **{**chosen, **steps})
+
+
 # -- helpers ------------------------------------------------------------------------------
 
 def event_source(detector: Any) -> str:

@@ -162,6 +162,9 @@ def missing_clips(summary: Mapping) -> list[str]:
     """
     if str(summary.get("kind") or "").lower() not in VIDEO_KINDS:
         return []
+    clips = (summary.get("session") or {}).get("clips") or []
+    if clips:
+        return _missing_from_session({c.get("near_leg") or c.get("view") for c in clips})
     scene = summary.get("scene") if isinstance(summary.get("scene"), Mapping) else {}
     view = summary.get("view") or scene.get("view")
     near = scene.get("near_leg")
@@ -182,6 +185,20 @@ def missing_clips(summary: Mapping) -> list[str]:
         return ["This clip was filmed from behind: film the runner's left side and right side "
                 f"too (one clip each) for {_SIDE_ONLY}."]
     return []
+
+
+def _missing_from_session(roles: set) -> list[str]:
+    """What a session's missing clips would add (``roles``: ``"L"``, ``"R"``, ``"rear"``)."""
+    out = []
+    for leg in ("L", "R"):
+        if leg not in roles:
+            word = SIDE_LABELS[leg]
+            compare = "" if "rear" in roles else ", and left and right cannot be compared"
+            out.append(f"No clip from the runner's {word} side: the {word} leg's side-view "
+                       f"measures are missing{compare}.")
+    if "rear" not in roles:
+        out.append(f"No clip from behind: film one for {_REAR_ONLY}.")
+    return out
 
 
 def frame_rate_note(summary: Mapping) -> str | None:

@@ -47,8 +47,11 @@ def header(summary: dict, generated: datetime) -> str:
     n = summary.get("n_contacts") or {}
     rate, duration = summary.get("sampling_rate_hz"), summary.get("duration_s")
     strike = (summary.get("foot_strike") or {}).get("overall")
+    clips = (summary.get("session") or {}).get("clips") or []
+    shown = (", ".join(str(c.get("name")) for c in clips) if clips
+             else Path(str(file)).name)
     facts = _facts([
-        ("File", Path(str(file)).name), ("Activity", summary.get("activity")),
+        ("Clips" if clips else "File", shown), ("Activity", summary.get("activity")),
         ("Kind", summary.get("kind")), ("View", summary.get("view")),
         ("Events from", summary.get("source")),
         ("Setting", (summary.get("axes") or {}).get("setting")),
@@ -74,11 +77,13 @@ def metrics_section(summary: dict) -> str:
     """Key metrics with mean, SD, CV, left, right, R - L and the symmetry index."""
     metrics = {k: v for k, v in (summary.get("metrics") or {}).items() if isinstance(v, dict)}
     keys = [k for k in ORDER if k in metrics] + [k for k in metrics if k not in ORDER]
+    sources = (summary.get("session") or {}).get("sources") or {}
     rows = []
     for key in keys:
         if key == keys[0] or (key not in ORDER and keys[keys.index(key) - 1] in ORDER):
             group = "Timing" if key in ORDER else "Running form"
-            rows.append(f'<tr class="sl-group"><th colspan="8">{group}</th></tr>')
+            rows.append(f'<tr class="sl-group"><th colspan="{9 if sources else 8}">{group}'
+                        "</th></tr>")
         m, unit = metrics[key], unit_of(key, metrics[key])
         left, right = m.get("L"), m.get("R")
         diff = right - left if finite(left) and finite(right) else None
@@ -90,9 +95,12 @@ def metrics_section(summary: dict) -> str:
                     f"<td>{fmt(m.get('sd'), unit)}</td><td>{fmt(m.get('cv_pct'), '%')}</td>"
                     f'<td class="sl-l">{fmt(left, unit)}</td><td class="sl-r">'
                     f"{fmt(right, unit)}</td><td>{fmt(diff, unit)}</td>"
-                    f"<td>{fmt(si, '%')}</td></tr>")
+                    f"<td>{fmt(si, '%')}</td>"
+                    + (f"<td>{e(source_words(sources.get(key)))}</td>" if sources else "")
+                    + "</tr>")
     head = ('<tr><th>Metric</th><th>Mean</th><th>SD</th><th>CV %</th><th class="sl-l">Left</th>'
-            '<th class="sl-r">Right</th><th>R \u2212 L</th><th>SI %</th></tr>')
+            '<th class="sl-r">Right</th><th>R \u2212 L</th><th>SI %</th>'
+            + ("<th>From</th>" if sources else "") + "</tr>")
     unavailable = summary.get("unavailable") or {}
     missing = "".join(f"<li>{e(label(k))}: {e(v)}</li>" for k, v in unavailable.items())
     band = load_thresholds()["report.symmetry.reference_band_pct"]
@@ -109,6 +117,48 @@ def metrics_section(summary: dict) -> str:
         + (f'<p class="sl-note">Not measured from this input:</p><ul class="sl-note">{missing}'
            "</ul>" if missing else "")
         + "</section>")
+
+
+def source_words(source: Mapping | None) -> str:
+    """Which clip a session's value came from: ``"left: a.mp4, right: b.mp4"`` or one name."""
+    if not isinstance(source, Mapping):
+        return ""
+    names = {s: source.get(s) for s in ("L", "R")}
+    if names["L"] and names["L"] == names["R"]:
+        return str(names["L"])
+    return ", ".join(f"{w}: {names[s] or 'not filmed'}" for s, w in (("L", "left"),
+                                                                      ("R", "right")))
+
+
+def session_section(summary: dict) -> str:
+    """The clips of a session: view, frame rate, contacts, cadence, warnings (else empty)."""
+    clips = (summary.get("session") or {}).get("clips") or []
+    if not clips:
+        return ""
+    rows = []
+    for c in clips:
+        n = c.get("n_contacts") or {}
+        rate = c.get("sampling_rate_hz")
+        rows.append(
+            f"<tr><td>{e(c.get('role'))}</td><td>{e(c.get('name'))}</td>"
+            f"<td>{f'{rate:g} fps' if finite(rate) else ''}</td>"
+            f"<td>{n.get('L', 0)} / {n.get('R', 0)}</td>"
+            f"<td>{fmt(c.get('cadence_spm'), 'steps/min')}</td></tr>")
+        warnings = "".join(f"<li>{e(w)}</li>" for w in c.get("warnings") or [])
+        if warnings:
+            rows.append(f'<tr><td colspan="5"><p class="sl-note">About this clip alone:</p>'
+                        f'<ul class="sl-note">{warnings}</ul></td></tr>')
+    return (
+        '<section id="session"><h2>Clips of this session</h2><p>Each leg\'s side-view '
+        "measures and its own timing (contact, swing and stride time) come from the clip "
+        "where that leg was near the camera; step and flight times, which need both feet, and "
+        "the measures from behind come from the rear clip when there is one. Left/right "
+        "comparisons come from those values, never from one side view. The table of key "
+        "metrics names the clip of every value.</p>"
+        '<div class="sl-table-wrap"><table class="sl-data"><thead><tr><th>View</th>'
+        "<th>Clip</th><th>Frame rate</th><th>Contacts left / right</th><th>Cadence "
+        "(steps/min)</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div></section>")
 
 
 def filming_section(summary: dict) -> str:
@@ -257,7 +307,8 @@ def render_html(summary: dict, strides: pd.DataFrame, angles: pd.DataFrame | Non
     generated = generated or datetime.now().astimezone()
     name = Path(str(summary.get("file") or "")).name
     body = "".join([
-        header(summary, generated), metrics_section(summary), filming_section(summary),
+        header(summary, generated), metrics_section(summary), session_section(summary),
+        filming_section(summary),
         phases_section(summary, strides),
         angles_section(angles, strides), symmetry_section(summary), findings_section(findings),
         program_section(program_html)])

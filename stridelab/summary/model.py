@@ -131,7 +131,7 @@ _ORDER = ("schema", "stridelab_version", "activity", "source", "file", "kind", "
           "markerset", "markerset_allows", "sampling_rate_hz", "duration_s", "axes",
           "n_contacts", "metrics", "phases", "symmetry_index_pct", "symmetry_index_formula",
           "contact_time_balance_left_pct", "warnings", "view", "foot_strike", "unavailable",
-          "scene", "pose")
+          "scene", "pose", "session")
 
 
 @dataclass
@@ -166,6 +166,10 @@ class Summary:
         pose blocks (``docs/summary-schema.md``).
     start_time, contact_time_balance_left_pct
         Watch files: local start time, left share of ground contact time.
+    session
+        A session of several clips (:mod:`stridelab.summary.session`): ``clips`` (each
+        clip's file, view, near leg, rate, contacts, cadence and warnings) and ``sources``
+        (``{metric: {"L": clip, "R": clip}}``, the clip each leg's value came from).
     """
 
     kind: str = "motion capture"
@@ -190,6 +194,7 @@ class Summary:
     pose: dict[str, Any] | None = None
     start_time: str | None = None
     contact_time_balance_left_pct: float | None = None
+    session: dict[str, Any] | None = None
     schema: str = SCHEMA
     stridelab_version: str = __version__
 

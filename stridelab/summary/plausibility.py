@@ -24,7 +24,8 @@ TIMING = ("cadence_spm", "contact_time_ms", "flight_time_ms", "duty_factor", "st
           "swing_time_ms", "stride_time_ms")
 
 
-def _doubt(summary: Summary, keys, reason: str) -> None:
+def doubt(summary: Summary, keys, reason: str) -> None:
+    """Lower the confidence of the metrics in ``keys`` to the doubtful level, with a warning."""
     low = threshold("plausibility.doubtful_confidence")
     touched = False
     for key in keys:
@@ -45,7 +46,7 @@ def knee_gate(summary: Summary) -> None:
         return
     for where, value in (("", m.mean), (" (left)", m.L), (" (right)", m.R)):
         if value is not None and not lo <= value <= hi:
-            _doubt(summary, ("knee_flexion_peak_stance_deg", "knee_flexion_ic_deg"),
+            doubt(summary, ("knee_flexion_peak_stance_deg", "knee_flexion_ic_deg"),
                    f"peak knee flexion in stance{where} {value:.0f} deg is outside runners' "
                    f"{lo:g}-{hi:g} deg: the knee keypoints are doubtful, the knee measures "
                    "are shown with a low confidence")
@@ -58,7 +59,7 @@ def step_time_gate(summary: Summary) -> None:
     limit = threshold("plausibility.step_time_cv_max_pct")
     if m is None or m.cv_pct is None or summary.activity != "running" or m.cv_pct <= limit:
         return
-    _doubt(summary, TIMING, f"step times vary by {m.cv_pct:.0f} % (healthy runners: a few "
+    doubt(summary, TIMING, f"step times vary by {m.cv_pct:.0f} % (healthy runners: a few "
            f"percent, gate {limit:g} %): steps were probably missed or split, the timing "
            "measures are shown with a low confidence")
 
@@ -72,7 +73,7 @@ def side_step_gate(summary: Summary) -> None:
     diff = 200.0 * abs(m.L - m.R) / (m.L + m.R)
     if diff <= limit or summary.activity != "running":
         return
-    _doubt(summary, TIMING, f"left and right steps differ by {diff:.0f} % ({m.L:.0f} and "
+    doubt(summary, TIMING, f"left and right steps differ by {diff:.0f} % ({m.L:.0f} and "
            f"{m.R:.0f} ms): runners' steps differ by a few percent at most, so the events of "
            "one foot are found early or late (or steps were missed), not the runner; the "
            "timing measures and their left/right comparison are shown with a low confidence")
@@ -92,7 +93,7 @@ def rhythm_gate(summary: Summary, rhythm_spm: float | None) -> None:
     diff = 100.0 * abs(m.mean - rhythm_spm) / rhythm_spm
     if diff <= limit:
         return
-    _doubt(summary, TIMING, f"the cadence from the steps found ({m.mean:.0f} steps/min) differs "
+    doubt(summary, TIMING, f"the cadence from the steps found ({m.mean:.0f} steps/min) differs "
            f"by {diff:.0f} % from the feet's rhythm over the whole clip ({rhythm_spm:.0f}): "
            "steps were missed or split; the timing measures are shown with a low confidence")
 
