@@ -53,3 +53,15 @@ class TooFewContactsError(InputFileError):
 
     def __reduce__(self):
         return (self.__class__, (self.path, self.problem, self.rhythm_cadence_spm))
+
+
+class DecoderError(InputFileError):
+    """A file whose native decoder crashed, ran out of time or memory, or failed unexpectedly.
+
+    The decoding ran in a child process (:mod:`stridelab.io.isolate`), so the caller goes on.
+
+    Parameters
+    ----------
+    path, problem
+        As for :class:`InputFileError`.
+    """

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from stridelab.errors import InputFileError
 from stridelab.io.activity import SourceFile, iter_sources, read_activity
+from stridelab.io.isolate import decoder_session
 from stridelab.load.totals import activity_totals
 from stridelab.store.db import ActivityStore
 from stridelab.summary.build import watch_summary
@@ -87,9 +88,10 @@ def import_paths(
     if on_start is not None:
         on_start(len(sources))
     outcomes = []
-    for source in sources:
-        outcome = import_source(store, source)
-        outcomes.append(outcome)
-        if on_file is not None:
-            on_file(outcome)
+    with decoder_session():  # one decoder process for all the files, replaced after a crash
+        for source in sources:
+            outcome = import_source(store, source)
+            outcomes.append(outcome)
+            if on_file is not None:
+                on_file(outcome)
     return outcomes

@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from stridelab.errors import InputFileError
+from stridelab.errors import DecoderError, InputFileError
 from stridelab.io.activity.model import Activity, steps_per_minute
+from stridelab.io.isolate import decode_isolated
 
 FIT_EPOCH_S = 631_065_600  # 1989-12-31T00:00:00Z, the FIT time origin, in Unix seconds
 SEMICIRCLE_DEG = 180.0 / 2**31
@@ -71,6 +72,9 @@ def _decoder_choice(decoder: str | None) -> str:
 def read_fit(data: bytes, source: str, decoder: str | None = None) -> Activity:
     """Decode a FIT activity file.
 
+    The decoders run in a child process (:mod:`stridelab.io.isolate`): a crash, a hang or a
+    runaway allocation there rejects the file instead of ending the caller.
+
     Parameters
     ----------
     data
@@ -83,43 +87,84 @@ def read_fit(data: bytes, source: str, decoder: str | None = None) -> Activity:
     Raises
     ------
     InputFileError
-        Empty, not FIT, corrupt, not an activity, or without records.
+        Empty, not FIT, corrupt, not an activity, or without records;
+        :class:`~stridelab.errors.DecoderError` when the decoders crashed on it.
     """
     if not data:
         raise InputFileError(source, "empty file (0 bytes)")
     if len(data) < 12 or data[8:12] != b".FIT":
         raise InputFileError(source, "not a FIT file (no '.FIT' signature in the header)")
     choice = _decoder_choice(decoder)
-    fast_error = ""
+    columns, meta, used, fast_failure = decode_isolated(
+        "stridelab.io.activity.fit:decode_fit", (data, source, choice), source, len(data))
+    activity = _build(source, columns, meta, decoder=used)
+    if fast_failure:
+        activity.warnings.append(f"decoded by Garmin's SDK (fitfast {fast_failure})")
+    return activity
+
+
+def decode_fit(data: bytes, source: str, choice: str) -> tuple[dict, dict, str, str]:
+    """Decode with fitfast, then the SDK (in the decoder child).
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    source
+        Name used in messages.
+    choice
+        ``"auto"``, ``"fitfast"`` or ``"sdk"``.
+
+    Returns
+    -------
+    tuple
+        Record columns, messages by kind, the decoder used, and how fitfast failed when the
+        SDK decoded the file (``""`` otherwise).
+    """
+    fast = ("", "")  # how fitfast failed ("refused" or "crashed") and its reason
     if choice in ("auto", "fitfast"):
         try:
-            return _read_fitfast(data, source)
+            return (*_fitfast_decode(data), "fitfast", "")
         except ImportError:
             if choice == "fitfast":
                 raise
         except ValueError as exc:  # fitfast.FitDecodeError subclasses ValueError
-            fast_error = str(exc)
+            fast = ("refused", str(exc))
             if choice == "fitfast":
                 raise InputFileError(source, f"corrupt FIT file: {exc}") from exc
-    return _read_sdk(data, source, fast_error)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # pyo3's PanicException: a Rust panic
+            fast = ("crashed", _panic_text(exc))
+            if choice == "fitfast":
+                raise DecoderError(source, f"cannot be read (decoder crashed: {fast[1]})") from None
+    columns, meta = _sdk_decode(data, source, fast)
+    note = {"refused": "refused it", "crashed": "crashed on it"}.get(fast[0])
+    return columns, meta, "garmin-fit-sdk", f"{note}: {fast[1]}" if note else ""
 
 
-def _read_fitfast(data: bytes, source: str) -> Activity:
+def _panic_text(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:200]
+    return f"Rust panic, {text}" if text else f"Rust panic ({type(exc).__name__})"
+
+
+def _fitfast_decode(data: bytes) -> tuple[dict, dict]:
     import fitfast
 
-    columns = fitfast.records(data)
-    meta = fitfast.parse(data)
-    return _build(source, columns, meta, decoder="fitfast")
+    return fitfast.records(data), fitfast.parse(data)
 
 
-def _read_sdk(data: bytes, source: str, fast_error: str = "") -> Activity:
+def _sdk_decode(data: bytes, source: str, fast: tuple[str, str]) -> tuple[dict, dict]:
     from garmin_fit_sdk import Decoder, Stream
 
     decoder = Decoder(Stream.from_byte_array(bytearray(data)))
     messages, errors = decoder.read(convert_datetimes_to_dates=False, merge_heart_rates=False)
     if errors:
         reason = "; ".join(str(e) for e in errors)
-        also = f"; fitfast: {fast_error}" if fast_error else ""
+        if fast[0] == "crashed":
+            raise DecoderError(source, f"cannot be read (decoder crashed: fitfast: {fast[1]}; "
+                                       f"Garmin FIT SDK: {reason})")
+        also = f"; fitfast: {fast[1]}" if fast[0] else ""
         raise InputFileError(
             source, f"corrupt FIT file, not imported (Garmin FIT SDK: {reason}{also})")
     columns = _sdk_columns(messages.get("record_mesgs", []))
@@ -131,10 +176,7 @@ def _read_sdk(data: bytes, source: str, fast_error: str = "") -> Activity:
     }
     for key in ("session", "activity", "file_id"):
         meta[key] = [_sdk_times(m) for m in meta[key]]
-    activity = _build(source, columns, meta, decoder="garmin-fit-sdk")
-    if fast_error:
-        activity.warnings.append(f"decoded by Garmin's SDK (fitfast refused it: {fast_error})")
-    return activity
+    return columns, meta
 
 
 def _sdk_times(mesg: dict[str, Any]) -> dict[str, Any]:
