@@ -12,8 +12,14 @@ A questionnaire gives only what differs from the defaults, e.g.::
     time = "07:00"
     deload = false
     name = "Alex"
+    single_leg_stance_s = 30      # the single-leg stance self-test, seconds (see below)
 
 Options given on the command line override the questionnaire.
+
+The single-leg stance self-test (``[balance_test]`` of ``exercises.toml``): barefoot on a firm
+floor, hands on hips, eyes open, stand on one leg and time it up to 30 s; best of 3 tries, the
+weaker leg. The balance block starts from that answer; without it, at single-leg stance on
+firm ground.
 """
 
 from __future__ import annotations
@@ -66,6 +72,9 @@ class ProgramConfig:
         Start time of the sessions in the calendar (``"HH:MM"``).
     name
         Whose program (optional, shown in the output).
+    single_leg_stance_s
+        The single-leg stance self-test, seconds (``None``: not done); the balance ladders
+        start from it.
     """
 
     weeks: int = 0
@@ -78,6 +87,7 @@ class ProgramConfig:
     days: tuple[str, ...] = ()
     time: str = "18:00"
     name: str | None = None
+    single_leg_stance_s: float | None = None
 
     @property
     def sessions_per_week(self) -> int:
@@ -177,9 +187,23 @@ def make_config(library: ExerciseLibrary | None = None, **values) -> ProgramConf
     cfg = ProgramConfig(
         weeks=weeks, season=season, equipment=equipment, experience=experience,
         avoid=tuple(sorted(set(avoid))), start=start, deload=bool(v.get("deload", True)),
-        days=_as_list(v.get("days"), "days"), time=time, name=v.get("name"))
+        days=_as_list(v.get("days"), "days"), time=time, name=v.get("name"),
+        single_leg_stance_s=_stance_seconds(v.get("single_leg_stance_s")))
     _check_days(cfg)
     return cfg
+
+
+def _stance_seconds(value) -> float | None:
+    """The self-test answer in seconds, checked (0-600; the test itself stops at 30)."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise StridelabError(f"single_leg_stance_s must be seconds, got {value!r}") from None
+    if not 0 <= seconds <= 600:
+        raise StridelabError(f"single_leg_stance_s must be 0-600 s, got {seconds:g}")
+    return seconds
 
 
 def _check_days(cfg: ProgramConfig) -> None:

@@ -10,12 +10,19 @@ Rules (numbers and sources in ``stridelab/data/thresholds.csv``, rows ``program.
   finding, a general runner program (glutes, quadriceps, hamstrings, calves, core, arms and
   trunk). Every item lists the findings it answers, or ``general``. Candidates are ranked by
   the weights of ``stridelab/data/program_weights.csv`` (:mod:`stridelab.program.weights`).
-- Balance progresses one step at a time along the library's ladders (stable to unstable, eyes
-  open to closed, static to dynamic, double to single leg), never skipping a step.
-- Loaded exercises progress by load with the ACSM 2009 rule (:mod:`stridelab.program.overload`);
-  bodyweight, core and plyometric exercises by their next harder variant.
+- Balance starts at the rung the single-leg stance self-test gives (default: single-leg stance
+  on firm ground) and progresses one step at a time along the library's ladders (stable to
+  unstable, eyes open to closed, static to dynamic, double to single leg), never skipping one.
+- Every item's dose and progression follow its kind's rule (:mod:`stridelab.program.dose`, the
+  rule ``stridelab strength log`` applies too): loaded exercises by load (ACSM 2009), bands by
+  a stronger band, bodyweight, holds, balance and plyometrics by their next harder variant.
 - Optional deload every 4th week (expert opinion, labelled as such).
-- Equipment, ``--avoid`` areas and the experience level's difficulty caps are hard constraints.
+- Equipment, ``--avoid`` areas (``stridelab/data/avoid_areas.toml``) and the experience
+  level's difficulty caps are hard constraints (:class:`~stridelab.program.constraints.
+  Constraints`): they filter the exercises, the progressions named and the variants; where
+  nothing fits, the program says so instead of breaking them.
+- An exercise answers a finding when its main target is one the finding names, or the
+  finding's main target is one it trains; warm-ups answer none.
 
 The generator's working state for one call lives in :class:`_State`; the helpers are functions
 of that state, so nothing is left on the generator but its parameters and its results.
@@ -29,12 +36,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from stridelab.assess.model import TARGETS, Finding
+from stridelab.program.areas import load_areas
 from stridelab.program.config import ProgramConfig, make_config, next_monday
+from stridelab.program.constraints import Constraints, nothing_fits_note, target_candidates
+from stridelab.program.dose import HARDER, dose_rule, kind_of, rule_words
 from stridelab.program.library import (
     BALANCE_LEVELS,
     Exercise,
     ExerciseLibrary,
-    balance_step,
+    balance_level,
     load_library,
 )
 from stridelab.program.model import GENERAL, Block, Item, Program, Session, Week
@@ -62,7 +72,6 @@ class _Slot:
     block: str
     exercise_id: str | None
     ladder: str | None = None
-    waiting_for: str | None = None  # a balance start that needs an easier variant done first
 
 
 @dataclass
@@ -80,18 +89,25 @@ class _State:
     weights
         Target -> priority weight.
     unmet
-        Targets no exercise could be found for (filled while the templates are built).
-    equipment, by_key, order, start, cap
-        Derived once: equipment available, active findings by key, library order of the
-        exercise ids, and the experience level's start and cap difficulty.
+        What no exercise could be found for, as notes (filled while the templates are built).
+    skipped_warm_ups
+        Warm-up exercises left out -> why (the limits they break).
+    balance_starts
+        Names of the first rung of each balance ladder.
+    limits, by_key, order, start, cap
+        Derived once: the runner's limits (equipment, areas to spare, the experience level's
+        cap), active findings by key, library order of the exercise ids, and the
+        experience level's start and cap difficulty.
     """
 
     lib: ExerciseLibrary
     config: ProgramConfig
     active: list[Finding]
     weights: dict[str, float]
-    unmet: set[str] = field(default_factory=set)
-    equipment: frozenset[str] = field(init=False)
+    unmet: list[str] = field(default_factory=list)
+    skipped_warm_ups: dict[str, str] = field(default_factory=dict)
+    balance_starts: list[str] = field(default_factory=list)
+    limits: Constraints = field(init=False)
     by_key: dict[str, Finding] = field(init=False)
     order: dict[str, int] = field(init=False)
     start: int = field(init=False)
@@ -99,11 +115,24 @@ class _State:
 
     def __post_init__(self) -> None:
         exp = self.config.experience
-        self.equipment = self.config.equipment_items(self.lib)
-        self.by_key = {f.key: f for f in self.active}
-        self.order = {ex.id: i for i, ex in enumerate(self.lib)}
         self.start = int(_t(f"program.difficulty.start_{exp}"))
         self.cap = int(_t(f"program.difficulty.cap_{exp}"))
+        self.limits = Constraints(self.config.equipment_items(self.lib), self.config.avoid,
+                                  self.cap)
+        self.by_key = {f.key: f for f in self.active}
+        self.order = {ex.id: i for i, ex in enumerate(self.lib)}
+
+    def nothing_fits(self, candidates: list[Exercise], words: str, cap: int) -> None:
+        """Note that none of ``candidates`` (training ``words``) fits the limits at ``cap``."""
+        limits = Constraints(self.limits.equipment, self.limits.avoid, cap)
+        note = nothing_fits_note(candidates, words, limits, self.config.equipment,
+                                 self.config.experience)
+        if note not in self.unmet:
+            self.unmet.append(note)
+
+    def target_unmet(self, target: str, categories: tuple[str, ...]) -> None:
+        """Note that no exercise of ``categories`` trains ``target`` within the limits."""
+        self.nothing_fits(*target_candidates(self.lib, target, categories), self.start)
 
 
 def _priorities(active: Sequence[Finding]) -> dict[str, float]:
@@ -119,8 +148,7 @@ def _priorities(active: Sequence[Finding]) -> dict[str, float]:
 
 # ---------------------------------------------------------------------- constraints
 def _eligible(st: _State, ex: Exercise, cap: int) -> bool:
-    return (ex.needs <= st.equipment and not set(ex.avoid) & set(st.config.avoid)
-            and ex.difficulty <= cap)
+    return st.limits.allows(ex, cap)
 
 
 def _pool(st: _State, categories: Sequence[str], cap: int) -> list[Exercise]:
@@ -167,7 +195,8 @@ def _lower_body(st: _State, pool: list[Exercise], penalty: set[str]) -> list[Exe
         best = _best(st, compounds or (cands if n_iso < max_iso else []), covered, st.start,
                      penalty)
         if best is None:
-            st.unmet.add(target)
+            if not any(target in ex.targets for ex in lower):
+                st.target_unmet(target, ("strength",))
             continue
         chosen.append(best)
         covered |= set(best.targets)
@@ -188,12 +217,12 @@ def _strength_template(st: _State, variant: int, penalty: set[str]) -> list[_Slo
         slots.append(_Slot("upper", "strength", upper.id))
         covered |= set(upper.targets)
     elif st.weights.get("arms_trunk"):
-        st.unmet.add("arms_trunk")
+        st.target_unmet("arms_trunk", ("strength",))
     core = _best(st, _pool(st, ("core",), st.start), covered, st.start, penalty)
     if core is not None:
         slots.append(_Slot("core", "strength", core.id))
     elif st.weights.get("core"):
-        st.unmet.add("core")
+        st.target_unmet("core", ("core",))
     return slots
 
 
@@ -215,16 +244,34 @@ def _plyo_template(st: _State, penalty: set[str]) -> list[_Slot]:
     return [_Slot(f"plyo-{i + 1}", "plyometrics", ex.id) for i, ex in enumerate(chosen)]
 
 
+def _fitting_rung(st: _State, ex: Exercise) -> Exercise | None:
+    """``ex``, or the nearest easier rung of its ladder within the limits."""
+    ladder = st.lib.ladder_of(ex)
+    todo, seen = [ex], set()
+    while todo:
+        rung = todo.pop(0)
+        if rung.id in seen:
+            continue
+        seen.add(rung.id)
+        if _eligible(st, rung, st.cap):
+            return rung
+        todo += [st.lib[e] for e in rung.easier if st.lib.ladder_of(st.lib[e]) == ladder]
+    return None
+
+
 def _balance_template(st: _State) -> list[_Slot]:
-    exp = st.config.experience
+    """One slot per ladder, at the rung the single-leg stance self-test gives."""
+    level = balance_level(st.lib, st.config.single_leg_stance_s)
     slots = []
     for name, ladder in st.lib.ladders.items():
-        first = st.lib[ladder["start"][exp]]
-        if not _eligible(st, first, st.cap):
+        first = _fitting_rung(st, st.lib[ladder["start"][level]])
+        if first is None:
+            members = [ex for ex in st.lib if st.lib.ladder_of(ex) == name]
+            st.nothing_fits(members, f"{name} balance", st.cap)
             continue
-        waiting = None if first.difficulty <= st.start else first.id
-        slots.append(_Slot(f"balance-{name}", "balance", None if waiting else first.id,
-                           ladder=name, waiting_for=waiting))
+        slots.append(_Slot(f"balance-{name}", "balance", first.id, ladder=name))
+        if first.name not in st.balance_starts:
+            st.balance_starts.append(first.name)
     return slots
 
 
@@ -241,39 +288,15 @@ def _templates(st: _State) -> list[list[_Slot]]:
 
 
 # ---------------------------------------------------------------------- progression
-def _harder(st: _State, ex: Exercise, ladder: str | None) -> Exercise | None:
-    cands = [st.lib[h] for h in ex.harder]
-    cands = [h for h in cands if h.category == ex.category and _eligible(st, h, st.cap)]
-    if ladder is None:
-        return cands[0] if cands else None
-    dims = st.lib.ladders[ladder]["dimensions"]
-
-    def rank(h: Exercise) -> int:
-        moved = [d for d, v in balance_step(ex, h).items() if v]
-        return dims.index(moved[0]) if moved and moved[0] in dims else len(dims)
-
-    ranked = sorted((h for h in cands if rank(h) < len(dims)), key=rank)
-    return ranked[0] if ranked else None
-
-
-def _progress(st: _State, slot: _Slot, done: set[str], week: int, balance_due: bool,
-              variant_due: bool) -> None:
-    if slot.waiting_for is not None:
-        first = st.lib[slot.waiting_for]
-        if set(first.easier) & done:
-            slot.exercise_id, slot.waiting_for = first.id, None
-        return
-    if slot.exercise_id is None:
+def _progress(st: _State, slot: _Slot, week: int, balance_due: bool, variant_due: bool) -> None:
+    """Move a slot to its next harder variant when due (the dose rule's variant)."""
+    if slot.exercise_id is None or week <= 1:
         return
     ex = st.lib[slot.exercise_id]
-    if slot.ladder is not None:
-        due = balance_due
-    else:
-        due = variant_due and (not ex.external_load or ex.category == "plyometric")
-    if due and week > 1:
-        nxt = _harder(st, ex, slot.ladder)
-        if nxt is not None:
-            slot.exercise_id = nxt.id
+    due = balance_due if slot.ladder is not None else variant_due
+    rule = dose_rule(st.lib, ex, ex.reps, st.limits)
+    if due and rule.action == HARDER:
+        slot.exercise_id = rule.next_id
 
 
 # ---------------------------------------------------------------------- dose
@@ -288,8 +311,14 @@ def _sets(cfg: ProgramConfig, ex: Exercise, week: int, deload: bool) -> int:
 
 def _effort(cfg: ProgramConfig, ex: Exercise, phase: int,
             deload: bool) -> tuple[int, int | None, float | None]:
-    """Reps, reps in reserve and RPE."""
-    if ex.category not in ("strength", "core"):
+    """Reps, reps in reserve and RPE.
+
+    Reps in reserve only where reps are counted towards failure: loaded, band and bodyweight
+    strength and core work (not holds, balance, plyometrics or warm-ups); a loaded carry gets
+    an RPE alone.
+    """
+    kind = kind_of(ex)
+    if kind not in ("loaded", "band", "bodyweight"):
         return ex.reps, None, None
     reps = ex.reps
     if ex.external_load and ex.unit == "reps" and ex.movement == "compound":
@@ -297,7 +326,7 @@ def _effort(cfg: ProgramConfig, ex: Exercise, phase: int,
     rir = int(_t(f"program.rir.phase{phase}"))
     if deload:
         rir += int(_t("program.deload.rir_add"))
-    return reps, rir, float(10 - rir)
+    return reps, (rir if ex.unit == "reps" else None), float(10 - rir)
 
 
 def _rest_s(ex: Exercise, reps: int) -> int:
@@ -306,41 +335,34 @@ def _rest_s(ex: Exercise, reps: int) -> int:
     return ex.rest_s
 
 
+def answers_finding(ex: Exercise, targets: Sequence[str]) -> bool:
+    """True when ``ex`` answers a finding naming ``targets`` (main target first).
+
+    Its main target is one the finding names, or the finding's main target is one it trains;
+    a warm-up prepares for the session and answers no finding.
+    """
+    return (ex.category != "warm-up" and bool(targets)
+            and (ex.targets[0] in targets or targets[0] in ex.targets))
+
+
 def _item(st: _State, ex: Exercise, slot: str, week: int, phase: int, deload: bool) -> Item:
     reps, rir, rpe = _effort(st.config, ex, phase, deload)
     answers = list(dict.fromkeys(f.key for f in st.active
-                                 if set(f.targets) & set(ex.targets))) or [GENERAL]
+                                 if answers_finding(ex, f.targets))) or [GENERAL]
+    rule = dose_rule(st.lib, ex, reps, st.limits)
     return Item(
         exercise_id=ex.id, name=ex.name, category=ex.category,
         sets=_sets(st.config, ex, week, deload), reps=reps, unit=ex.unit, per_side=ex.per_side,
         rest_s=_rest_s(ex, reps), rir=rir, rpe=rpe,
-        load=_load_words(st.lib, ex, reps, rir, deload), cues=list(ex.cues), answers=answers,
+        load=rule_words(rule, st.lib, rir, deload, rpe), cues=list(ex.cues), answers=answers,
         why=_why(st, ex, answers), difficulty=ex.difficulty, equipment=list(ex.equipment),
         slot=slot)
 
 
-def _load_words(lib: ExerciseLibrary, ex: Exercise, reps: int, rir: int | None,
-                deload: bool) -> str:
-    lo, hi = _t("program.overload.increase_pct_min"), _t("program.overload.increase_pct_max")
-    light = " Deload week (expert opinion): lighter on purpose." if deload else ""
-    if ex.category == "plyometric":
-        return ("Bodyweight, full intent, full recovery between sets; stop when contacts "
-                "get loud or slow." + light)
-    if ex.category in ("balance", "warm-up"):
-        return "Bodyweight; quality over duration: stop the set when form breaks." + light
-    if ex.unit == "reps" and ex.external_load:
-        return (f"Choose a load you can lift {reps} times with {rir} reps in reserve "
-                f"(RPE {10 - rir}). When every set reaches {reps + 1}-{reps + 2} reps, add "
-                f"{lo:g}-{hi:g} % next session (ACSM 2009)." + light)
-    harder = [lib[h].name for h in ex.harder if lib[h].category == ex.category]
-    nxt = f" then move on to {harder[0]}" if harder else ""
-    what = "seconds" if ex.unit == "s" else ex.unit
-    return (f"Bodyweight, stop {rir} reps short of failure (RPE {10 - rir}). When every "
-            f"set beats the target by 1-2 {what}, add up to {hi:g} %{nxt}." + light)
-
-
 def _why(st: _State, ex: Exercise, answers: list[str]) -> str:
     trains = ", ".join(TARGETS[t] for t in ex.targets)
+    if ex.category == "warm-up":
+        return f"Warm-up: prepares {trains} for the session."
     if answers == [GENERAL]:
         return f"General runner program: trains {trains}."
     titles = [f"{st.by_key[k].title} ({st.by_key[k].severity})" for k in answers]
@@ -366,7 +388,6 @@ def _plan_weeks(st: _State, templates: list[list[_Slot]]) -> list[Week]:
     variant_every = int(_t("program.progression.variant_every_weeks"))
     start_day = cfg.start or next_monday()
     first_days = [start_day + timedelta(days=d) for d in cfg.weekday_offsets()]
-    done: set[str] = set()
     trained = 0  # non-deload weeks completed
     variant_due = False
     weeks: list[Week] = []
@@ -376,12 +397,10 @@ def _plan_weeks(st: _State, templates: list[list[_Slot]]) -> list[Week]:
         if not deload:
             balance_due = trained > 0 and trained % bal_step == 0
             for slot in (slot for slots in templates for slot in slots):
-                _progress(st, slot, done, w, balance_due, variant_due)
+                _progress(st, slot, w, balance_due, variant_due)
             variant_due = False
             trained += 1
-        week = _week(st, templates, w, deload, first_days)
-        done |= {it.exercise_id for sess in week.sessions for it in sess.items}
-        weeks.append(week)
+        weeks.append(_week(st, templates, w, deload, first_days))
     return weeks
 
 
@@ -414,6 +433,8 @@ def _session(st: _State, slots: list[_Slot], week: int, index: int, day: date, p
         if _eligible(st, ex, st.cap):
             blocks["warm-up"].items.append(_item(st, ex, f"warm-up-{wid}", week, phase,
                                                  deload=False))
+        else:
+            st.skipped_warm_ups[ex.name] = ", ".join(st.limits.why_not(ex))
     kept = [b for b in blocks.values() if b.items]
     items = [it for b in kept for it in b.items]
     return Session(week=week, label=LABELS[index], date=day.isoformat(),
@@ -421,11 +442,20 @@ def _session(st: _State, slots: list[_Slot], week: int, index: int, day: date, p
 
 
 # ---------------------------------------------------------------------- reporting
-def _finding_rows(active: list[Finding], weeks: list[Week]) -> list[dict]:
+def _relevance(ex: Exercise, targets: Sequence[str]) -> tuple[bool, bool, int]:
+    """Sort key: same main target first, then a main target the finding names, then overlap."""
+    return (ex.targets[0] != targets[0], ex.targets[0] not in targets,
+            -len(set(ex.targets) & set(targets)))
+
+
+def _finding_rows(st: _State, weeks: list[Week]) -> list[dict]:
+    """One row per active finding, its exercises most relevant first (then program order)."""
+    seen = list(dict.fromkeys(it.exercise_id for w in weeks for s in w.sessions
+                              for it in s.items))
     rows = []
-    for f in active:
-        answered = sorted({it.exercise_id for w in weeks for s in w.sessions
-                           for it in s.items if f.key in it.answers})
+    for f in st.active:
+        answered = [i for i in seen if f.key in _answers_of(st, i)]
+        answered.sort(key=lambda i: _relevance(st.lib[i], f.targets))
         rows.append({"key": f.key, "title": f.title, "severity": f.severity,
                      "side": f.side, "targets": list(f.targets), "value": f.value,
                      "unit": f.unit, "source": f.source, "evidence": f.evidence,
@@ -448,30 +478,61 @@ def _rules(cfg: ProgramConfig) -> list[dict]:
              "evidence": table[k].evidence} for k in keys]
 
 
+def _answers_of(st: _State, exercise_id: str) -> list[str]:
+    ex = st.lib[exercise_id]
+    return [f.key for f in st.active if answers_finding(ex, f.targets)]
+
+
+def _avoid_notes(cfg: ProgramConfig) -> list[str]:
+    """One note per area spared: what is left out, why, and the source (avoid_areas.toml)."""
+    areas = load_areas()
+    notes = []
+    for key in cfg.avoid:
+        area = areas[key]
+        parts = [f"no {r.what} ({r.reason} {r.source})" for r in area.rules]
+        notes.append(f"Sparing {area.name} (--avoid {key}): " + "; ".join(parts)
+                     + ". This is no substitute for a clinician's advice.")
+    return notes
+
+
+def _balance_note(st: _State) -> str:
+    """Where the balance ladders start, and the self-test they start from."""
+    test = st.lib.balance_test
+    at = " and ".join(st.balance_starts) or "nothing (no balance exercise fits)"
+    seconds = st.config.single_leg_stance_s
+    if seconds is not None:
+        level = balance_level(st.lib, seconds)
+        words = next(lv["words"] for lv in test["levels"] if lv["name"] == level)
+        return (f"Balance starts at {at}, from the single-leg stance self-test: {seconds:g} s"
+                f" ({words}; {test['source']}).")
+    return (f"Balance starts at {at}: no single-leg stance self-test given. The test: "
+            f"{test['how']} Give the seconds with --single-leg-stance-s (questionnaire: "
+            f"single_leg_stance_s) to start at your level ({test['source']}).")
+
+
 def _notes(st: _State, templates: list[list[_Slot]], rows: list[dict]) -> list[str]:
     cfg = st.config
     notes = ["General guidance, not a diagnosis or a treatment: pain that lasts or gets worse "
              "needs a clinician. Findings are associated with injuries, they do not cause "
              "them (Willwacher 2022)."]
-    if cfg.avoid:
-        notes.append(f"Avoiding {', '.join(cfg.avoid)}: exercises that load these heavily or "
-                     "with impact are left out; this is no substitute for a clinician's "
-                     "advice.")
-    notes += _schedule_notes(cfg, any(sl.block == "plyometrics" for t in templates for sl in t))
-    for t in sorted(st.unmet):
-        notes.append(f"No exercise for {TARGETS[t]} fits the equipment, experience and "
-                     "areas to avoid.")
+    notes += _avoid_notes(cfg)
+    notes.append(_balance_note(st))
+    notes += _schedule_notes(st, any(sl.block == "plyometrics" for t in templates for sl in t))
+    notes += st.unmet
+    notes += [f"Warm-up: {name} left out ({why})."
+              for name, why in st.skipped_warm_ups.items()]
     notes += [f"'{r['title']}' is not answered under these constraints."
               for r in rows if not r["answered_by"]]
     return notes
 
 
-def _schedule_notes(cfg: ProgramConfig, has_plyos: bool) -> list[str]:
+def _schedule_notes(st: _State, has_plyos: bool) -> list[str]:
+    cfg = st.config
     notes = []
     if not has_plyos:
-        why = (f"every jump in the library loads {', '.join(cfg.avoid)}" if cfg.avoid
-               else "none fits the equipment")
-        notes.append(f"Plyometrics left out: {why}.")
+        plyos = [ex for ex in st.lib if ex.category == "plyometric"]
+        notes.append("Plyometrics left out. " + nothing_fits_note(
+            plyos, "jumps, hops or bounds", st.limits, cfg.equipment, cfg.experience))
     elif cfg.experience == "novice":
         notes.append(f"Plyometrics start in week {int(_t('program.plyo.novice_start_week'))}"
                      " for novices (expert opinion): strength and landing control first.")
@@ -492,6 +553,9 @@ class ProgramGenerator:
     ----------
     weeks, season, equipment, experience, avoid, start, deload, days, time, name
         As :class:`~stridelab.program.config.ProgramConfig`; ``None`` takes the default.
+    single_leg_stance_s
+        The single-leg stance self-test in seconds; the balance ladders start from it
+        (``None``: single-leg stance on firm ground).
     library
         Exercise library (default: the packaged one).
 
@@ -511,7 +575,8 @@ class ProgramGenerator:
                  avoid: Sequence[str] | str | None = None, start=None,
                  deload: bool | None = None, days: Sequence[str] | None = None,
                  time: str | None = None, name: str | None = None,
-                 library: ExerciseLibrary | None = None) -> None:
+                 library: ExerciseLibrary | None = None,
+                 single_leg_stance_s: float | None = None) -> None:
         self.weeks = weeks
         self.season = season
         self.equipment = equipment
@@ -523,6 +588,7 @@ class ProgramGenerator:
         self.time = time
         self.name = name
         self.library = library
+        self.single_leg_stance_s = single_leg_stance_s
 
     def generate(self, findings: Sequence[Finding]) -> ProgramGenerator:
         """Build the program for these findings (an empty list gives the general program).
@@ -535,13 +601,14 @@ class ProgramGenerator:
         self.config_: ProgramConfig = make_config(
             lib, weeks=self.weeks, season=self.season, equipment=self.equipment,
             experience=self.experience, avoid=self.avoid, start=self.start, deload=self.deload,
-            days=self.days, time=self.time, name=self.name)
+            days=self.days, time=self.time, name=self.name,
+            single_leg_stance_s=self.single_leg_stance_s)
         active = [f for f in findings if f.severity in ("watch", "concern") and f.targets]
         st = _State(lib, self.config_, active, _priorities(active))
         self.weights_ = st.weights
         templates = _templates(st)
         weeks = _plan_weeks(st, templates)
-        rows = _finding_rows(st.active, weeks)
+        rows = _finding_rows(st, weeks)
         self.program_ = Program(
             config=self.config_.to_dict(), findings=rows, rules=_rules(self.config_),
             weeks=weeks, notes=_notes(st, templates, rows),

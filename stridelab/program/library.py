@@ -13,7 +13,7 @@ more difficult, or whose balance links change more than one dimension by more th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,12 +22,14 @@ import tomllib
 
 from stridelab.assess.model import TARGETS
 from stridelab.errors import InputFileError
+from stridelab.program.areas import AvoidArea, areas_of, load_areas
 
 CATEGORIES = ("warm-up", "balance", "strength", "core", "plyometric")
 EQUIPMENT = ("none", "band", "dumbbell", "kettlebell", "barbell", "box", "bench", "machine",
              "balance_pad", "rope")
-AVOID = ("knee", "achilles", "ankle", "hip", "lower_back", "shoulder")
-"""Areas a runner can ask the program to spare (``--avoid``)."""
+AVOID: tuple[str, ...] = tuple(load_areas())
+"""Areas a runner can ask the program to spare (``--avoid``): the tables of
+``stridelab/data/avoid_areas.toml`` (knee, achilles, ankle, hip, lower_back, shoulder)."""
 UNITS = ("reps", "s", "contacts", "m")
 
 #: Ordered levels of the balance progression dimensions (Springer 2007 norms show eyes-closed
@@ -99,11 +101,15 @@ class ExerciseLibrary:
         Equipment profile name (``home``, ``gym``) -> equipment available.
     ladders
         Balance ladders by name (``static``, ``dynamic``): ``dimensions`` (preferred order of
-        the progression) and ``start`` (experience level -> exercise id).
+        the progression) and ``start`` (balance level -> exercise id).
     warm_up
         ``default`` and ``plyometric_days`` lists of warm-up exercise ids.
     origin
         Where the library was read from.
+    balance_test
+        The single-leg stance self-test: ``max_s``, ``default`` (level without an answer),
+        ``levels`` (``name`` and ``below_s``, ascending) and the words ``how`` and
+        ``source``.
     """
 
     exercises: dict[str, Exercise]
@@ -111,6 +117,8 @@ class ExerciseLibrary:
     ladders: dict[str, dict] = field(default_factory=dict)
     warm_up: dict[str, tuple[str, ...]] = field(default_factory=dict)
     origin: str = "exercises.toml"
+    balance_test: dict = field(default_factory=dict)
+    _ladder_members: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __getitem__(self, exercise_id: str) -> Exercise:
         """Return an exercise by id; unknown ids raise :class:`KeyError` naming the id."""
@@ -128,13 +136,43 @@ class ExerciseLibrary:
     def __len__(self) -> int:
         return len(self.exercises)
 
+    def ladder_of(self, ex: Exercise) -> str | None:
+        """The balance ladder an exercise is on, or ``None``.
+
+        Members are reached from the ladder's starts through ``harder`` links along its
+        dimensions.
+        """
+        if not self._ladder_members:
+            for name, ladder in self.ladders.items():
+                for member in self._reach(ladder):
+                    self._ladder_members.setdefault(member, name)
+        return self._ladder_members.get(ex.id)
+
+    def _reach(self, ladder: dict) -> set[str]:
+        dims = ladder.get("dimensions", ())
+        seen: set[str] = set()
+        todo = [i for i in ladder.get("start", {}).values() if i in self]
+        while todo:
+            ex = self[todo.pop()]
+            if ex.id in seen:
+                continue
+            seen.add(ex.id)
+            todo += [h for h in ex.harder if h in self and self[h].category == "balance"
+                     and next((d for d, v in balance_step(ex, self[h]).items() if v),
+                              None) in dims]
+        return seen
+
 
 _FIELDS = {f for f in Exercise.__dataclass_fields__}
 _TUPLES = ("targets", "muscles", "equipment", "avoid", "cues", "easier", "harder")
 
 
-def _exercise(entry: dict, origin: str) -> Exercise:
-    missing = _FIELDS - {"easier", "harder"} - set(entry)
+def _exercise(entry: dict, origin: str, areas: dict[str, AvoidArea]) -> Exercise:
+    """One checked exercise.
+
+    Its ``avoid`` areas are its own (if any) and those of the areas file whose rules name it.
+    """
+    missing = _FIELDS - {"easier", "harder", "avoid"} - set(entry)
     unknown = set(entry) - _FIELDS
     name = entry.get("id", "?")
     if missing or unknown:
@@ -143,11 +181,16 @@ def _exercise(entry: dict, origin: str) -> Exercise:
     data = dict(entry)
     for key in _TUPLES:
         data[key] = tuple(data.get(key, ()))
-    return Exercise(**data)
+    ex = Exercise(**data)
+    return replace(ex, avoid=tuple(dict.fromkeys(ex.avoid + areas_of(ex, areas))))
 
 
-def library_from_toml(text: str, origin: str = "exercises.toml") -> ExerciseLibrary:
+def library_from_toml(text: str, origin: str = "exercises.toml",
+                      areas: dict[str, AvoidArea] | None = None) -> ExerciseLibrary:
     """Parse and validate a library from TOML text.
+
+    ``areas`` (default: ``stridelab/data/avoid_areas.toml``) say which exercises load which
+    area; an exercise's own ``avoid`` list, optional, adds to them.
 
     Raises
     ------
@@ -158,15 +201,17 @@ def library_from_toml(text: str, origin: str = "exercises.toml") -> ExerciseLibr
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputFileError(origin, f"not valid TOML: {exc}") from exc
+    areas = load_areas() if areas is None else areas
     exercises: dict[str, Exercise] = {}
     for entry in data.get("exercise", []):
-        ex = _exercise(entry, origin)
+        ex = _exercise(entry, origin, areas)
         if ex.id in exercises:
             raise InputFileError(origin, f"exercise id {ex.id} appears twice")
         exercises[ex.id] = ex
     profiles = {k: tuple(v) for k, v in data.get("equipment_profiles", {}).items()}
     warm_up = {k: tuple(v) for k, v in data.get("warm_up", {}).items()}
-    lib = ExerciseLibrary(exercises, profiles, data.get("balance_ladders", {}), warm_up, origin)
+    lib = ExerciseLibrary(exercises, profiles, data.get("balance_ladders", {}), warm_up, origin,
+                          data.get("balance_test", {}))
     problems = validate(lib)
     if problems:
         raise InputFileError(origin, "; ".join(problems))
@@ -241,10 +286,37 @@ def validate(lib: ExerciseLibrary) -> list[str]:
             if start not in lib or lib[start].category != "balance":
                 problems.append(f"balance ladder {name}: start {level} = {start} is not a "
                                 "balance exercise of the library")
+    problems += _balance_test_problems(lib)
     for name, ids in lib.warm_up.items():
         problems += [f"warm-up {name}: {i} is not a warm-up exercise" for i in ids
                      if i not in lib or lib[i].category != "warm-up"]
     return problems
+
+
+def _balance_test_problems(lib: ExerciseLibrary) -> list[str]:
+    test = lib.balance_test
+    if not test and not lib.ladders:
+        return []
+    names = [level.get("name") for level in test.get("levels", [])]
+    edges = [level.get("below_s", 0) for level in test.get("levels", [])]
+    problems = [] if names and edges == sorted(edges) and test.get("default") in names else [
+        "balance_test: needs levels with ascending below_s and a default among them"]
+    problems += [f"balance ladder {name}: starts {sorted(ladder.get('start', {}))} are not "
+                 f"the balance_test levels {names}" for name, ladder in lib.ladders.items()
+                 if set(ladder.get("start", {})) != set(names)]
+    return problems
+
+
+def balance_level(lib: ExerciseLibrary, seconds: float | None) -> str:
+    """The balance level of a single-leg stance self-test answer (``None``: the default).
+
+    The first level of ``lib.balance_test["levels"]`` whose ``below_s`` is above the answer.
+    """
+    test = lib.balance_test
+    if seconds is None:
+        return test["default"]
+    return next((lv["name"] for lv in test["levels"] if seconds < lv["below_s"]),
+                test["levels"][-1]["name"])
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,12 @@ A miss of 1-2 reps keeps the load; a bigger miss, a second miss in a row at the 
 miss at RPE 10 reduces it by the Epley estimate, by at most 10 % (expert opinion). Without load
 (bodyweight, holds, distances, contacts), beating the target moves to the next harder variant
 in the library (one step: balance progressions never skip one), or adds up to 10 % volume; a
-big miss in reps or a second miss in a row goes one step back to the easier variant.
+big miss in reps or a second miss in a row goes one step back to the easier variant. A band
+exercise moves to a stronger band; a warm-up is not progressed.
+
+When and how an exercise progresses is its dose rule (:func:`stridelab.program.dose.
+dose_rule`), the same rule the plan's words state; the variants offered respect the runner's
+:class:`~stridelab.program.constraints.Constraints` (equipment, areas to spare, cap).
 """
 
 from __future__ import annotations
@@ -26,12 +31,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from stridelab.errors import StridelabError
+from stridelab.program.constraints import Constraints
+from stridelab.program.dose import (
+    HARDER,
+    INCREASE,
+    MORE,
+    STRONGER_BAND,
+    DoseRule,
+    dose_rule,
+    easier_variant,
+)
 from stridelab.program.library import Exercise, ExerciseLibrary, load_library
 from stridelab.thresholds import threshold
 
 ACSM = "ACSM 2009 (Med Sci Sports Exerc 41:687)"
-INCREASE, HOLD, REDUCE = "increase load", "hold", "reduce load"
-HARDER, EASIER, MORE = "harder variant", "easier variant", "more volume"
+HOLD, REDUCE, EASIER = "hold", "reduce load", "easier variant"
 
 
 @dataclass(frozen=True)
@@ -91,8 +105,8 @@ class NextPrescription:
     load_kg
         Load to use (``None``: bodyweight, or choose one for a new loaded variant).
     action
-        ``increase load``, ``hold``, ``reduce load``, ``harder variant``, ``easier variant``
-        or ``more volume``.
+        ``increase load``, ``hold``, ``reduce load``, ``harder variant``, ``easier variant``,
+        ``more volume`` or ``stronger band``.
     change_pct
         Load change in % (``None`` when the load does not change or there is none).
     reason
@@ -132,17 +146,24 @@ class OverloadRule:
         (:func:`equipment_increment`), or unrounded when it has none.
     library
         Exercise library (default: the packaged one).
+    limits
+        The runner's equipment, areas to spare and cap: the harder and easier variants
+        offered fit them (default: no limits).
 
     Attributes
     ----------
+    rule_
+        The exercise's :class:`~stridelab.program.dose.DoseRule` at the logged target.
     next_
         :class:`NextPrescription` after :meth:`progress`.
     """
 
     def __init__(self, increment_kg: float | None = None,
-                 library: ExerciseLibrary | None = None) -> None:
+                 library: ExerciseLibrary | None = None,
+                 limits: Constraints | None = None) -> None:
         self.increment_kg = increment_kg
         self.library = library
+        self.limits = limits
 
     def progress(self, done: Performance, previous: Performance | None = None) -> OverloadRule:
         """Compute the next prescription.
@@ -166,19 +187,30 @@ class OverloadRule:
         if done.target_reps < 1 or min(done.reps) < 0:
             raise StridelabError("reps and the target must be positive")
         ex = lib[done.exercise_id]
-        if done.working_load is None:
-            self.next_ = self._without_load(ex, done, previous, lib)
+        self.rule_ = rule = dose_rule(lib, ex, done.target_reps, self.limits)
+        if rule.kind == "warm-up":
+            self.next_ = NextPrescription(ex.id, ex.name, len(done.reps), done.target_reps,
+                                          ex.unit, None, HOLD, None,
+                                          "a warm-up is not progressed: the same next time")
+        elif rule.kind == "band":
+            self.next_ = _band(ex, done, rule)
+        elif done.working_load is not None:
+            self.next_ = self._with_load(ex, done, previous, rule)
+        elif rule.kind == "loaded":
+            self.next_ = _no_load_logged(ex, done, rule)
         else:
-            self.next_ = self._with_load(ex, done, previous)
+            self.next_ = self._without_load(ex, done, previous, lib, rule)
         return self
 
     # ------------------------------------------------------------------ loaded
-    def _with_load(self, ex: Exercise, done: Performance,
-                   previous: Performance | None) -> NextPrescription:
+    def _with_load(self, ex: Exercise, done: Performance, previous: Performance | None,
+                   rule: DoseRule) -> NextPrescription:
         load = done.working_load
         target = done.target_reps
         worst = min(done.working_reps)
         over = worst - target
+        beat = (rule.progress_at if rule.kind == "loaded" else
+                target + threshold("program.overload.exceed_reps"))
         epley = threshold("program.overload.epley_reps")
         estimate = (1 + worst / epley) / (1 + target / epley) * 100 - 100
         lo = threshold("program.overload.increase_pct_min")
@@ -191,7 +223,7 @@ class OverloadRule:
             return NextPrescription(ex.id, ex.name, sets, reps, ex.unit, round(new_load, 2),
                                     action, change, reason)
 
-        if over >= threshold("program.overload.exceed_reps"):
+        if worst >= beat:
             rpe_hold = threshold("program.overload.rpe_hold")
             if done.rpe is not None and done.rpe >= rpe_hold:
                 return rx(HOLD, load, f"target beaten by {over} but at RPE {done.rpe:g} "
@@ -235,36 +267,33 @@ class OverloadRule:
 
     # ------------------------------------------------------------------ bodyweight
     def _without_load(self, ex: Exercise, done: Performance, previous: Performance | None,
-                      lib: ExerciseLibrary) -> NextPrescription:
+                      lib: ExerciseLibrary, rule: DoseRule) -> NextPrescription:
         target = done.target_reps
         worst = min(done.reps)
         sets = len(done.reps)
         unit = {"reps": "reps", "s": "s", "m": "m", "contacts": "contacts"}[ex.unit]
-        need = threshold("program.overload.exceed_reps") if ex.unit == "reps" else 0
-        if worst - target >= need:
-            harder = [lib[h] for h in ex.harder if lib[h].category == ex.category]
-            if harder:
-                h = harder[0]
+        if worst >= rule.progress_at:
+            if rule.action == HARDER:
+                h = lib[rule.next_id]
                 load_note = (" choose a load you can lift for the target with 2-3 reps in "
                              "reserve;" if h.external_load else "")
-                rule = ("balance is progressed one step at a time (expert opinion)"
-                        if ex.category == "balance" else ACSM)
+                source = ("balance is progressed one step at a time (expert opinion)"
+                          if ex.category == "balance" else ACSM)
                 return NextPrescription(
                     h.id, h.name, sets, h.reps, h.unit, None, HARDER,
-                    None, f"every set reached {target} {unit}: next harder variant "
-                    f"(one step);{load_note} {rule}")
-            more = target + _volume_step(target)
+                    None, f"every set reached {rule.progress_at} {unit}: next harder variant "
+                    f"(one step);{load_note} {source}")
             return NextPrescription(
-                ex.id, ex.name, sets, more, ex.unit, None, MORE, None,
-                f"every set reached {target} {unit} and there is no harder variant: "
-                f"+{threshold('program.overload.bodyweight_step_pct'):g} % at most")
+                ex.id, ex.name, sets, rule.next_target, ex.unit, None, MORE, None,
+                f"every set reached {rule.progress_at} {unit} and no harder variant fits: "
+                f"+{threshold('program.overload.bodyweight_step_pct'):g} % at most"
+                + (", or slow the lowering to 3 s" if rule.kind == "bodyweight" else ""))
         short = target - worst
         again = previous is not None and previous.working_load is None and previous.missed
         big = ex.unit == "reps" and short > threshold("program.overload.hold_missed_reps")
         if short > 0 and (again or big):
-            easier = [lib[e] for e in ex.easier if lib[e].category == ex.category]
-            if easier:
-                e = easier[0]
+            e = easier_variant(lib, ex, self.limits or Constraints())
+            if e is not None:
                 return NextPrescription(
                     e.id, e.name, sets, e.reps, e.unit, None, EASIER, None,
                     f"missed the target of {target} {unit} by {short}: one step back "
@@ -273,8 +302,30 @@ class OverloadRule:
                                 f"repeat {target} {unit} until every set reaches it")
 
 
-def _volume_step(target: int) -> int:
-    return max(1, math.ceil(target * threshold("program.overload.bodyweight_step_pct") / 100))
+def _band(ex: Exercise, done: Performance, rule: DoseRule) -> NextPrescription:
+    """A band exercise: a stronger band once every set reaches the rule's mark."""
+    worst, target, sets = min(done.reps), done.target_reps, len(done.reps)
+    if worst >= rule.progress_at:
+        return NextPrescription(ex.id, ex.name, sets, target, ex.unit, None, STRONGER_BAND,
+                                None, f"every set reached {rule.progress_at} reps: the next "
+                                "stronger band (a band has no kg step)")
+    big = target - worst > threshold("program.overload.hold_missed_reps")
+    return NextPrescription(ex.id, ex.name, sets, target, ex.unit, None, HOLD, None,
+                            f"missed by {target - worst}: a lighter band next time" if big else
+                            f"same band until every set reaches {rule.progress_at} reps")
+
+
+def _no_load_logged(ex: Exercise, done: Performance, rule: DoseRule) -> NextPrescription:
+    """A loaded exercise logged without a load: the rule, without kilograms to compute."""
+    worst, target, sets = min(done.reps), done.target_reps, len(done.reps)
+    if worst >= rule.progress_at:
+        return NextPrescription(ex.id, ex.name, sets, target, ex.unit, None, INCREASE, None,
+                                f"every set reached {rule.progress_at} reps without a load: "
+                                f"choose a load you can lift {target} times with 2-3 reps in "
+                                f"reserve, and log it with --load ({ACSM})")
+    return NextPrescription(ex.id, ex.name, sets, target, ex.unit, None, HOLD, None,
+                            f"repeat until every set reaches {rule.progress_at} reps; log the "
+                            "load with --load to get the next one in kg")
 
 
 def _pick(load: float, pct: float, lo: float, hi: float, step: float | None) -> float | None:
@@ -293,7 +344,8 @@ def _pick(load: float, pct: float, lo: float, hi: float, step: float | None) -> 
 def next_prescription(exercise_id: str, reps: Sequence[int], loads_kg: Sequence[float | None],
                       target_reps: int, rpe: float | None = None,
                       previous: Performance | None = None,
-                      increment_kg: float | None = None) -> NextPrescription:
+                      increment_kg: float | None = None,
+                      limits: Constraints | None = None) -> NextPrescription:
     """Shortcut for :class:`OverloadRule` on one set list."""
     done = Performance(exercise_id, tuple(reps), tuple(loads_kg), target_reps, rpe)
-    return OverloadRule(increment_kg).progress(done, previous).next_
+    return OverloadRule(increment_kg, limits=limits).progress(done, previous).next_

@@ -18,6 +18,12 @@ def _items(program):
     return [(w, s, it) for w in program.weeks for s in w.sessions for it in s.items]
 
 
+def _capped(it) -> bool:
+    """Items the strength-experience cap applies to: all but static and dynamic balance,
+    which start from the single-leg stance self-test instead."""
+    return it.category != "balance" or LIB[it.exercise_id].balance == "reactive"
+
+
 @pytest.mark.parametrize("season, per_week", [("off", 2), ("in", 1)])
 def test_sessions_per_week_follow_the_season(findings, season, per_week):
     assert threshold(f"program.sessions_per_week.{season}_season") == per_week
@@ -54,16 +60,16 @@ def test_difficulty_caps_per_experience(findings, experience):
     p = generate_program(findings, experience=experience, equipment="gym", weeks=16)
     cap = threshold(f"program.difficulty.cap_{experience}")
     start = threshold(f"program.difficulty.start_{experience}")
-    assert max(it.difficulty for _, _, it in _items(p)) <= cap
-    week1 = [it for s in p.weeks[0].sessions for it in s.items]
+    assert max(it.difficulty for _, _, it in _items(p) if _capped(it)) <= cap
+    week1 = [it for s in p.weeks[0].sessions for it in s.items if _capped(it)]
     assert max(it.difficulty for it in week1) <= start
 
 
 def test_novice_program_stays_easy_and_hard_programs_get_harder(findings):
     novice = generate_program(findings, experience="novice", equipment="gym", weeks=16)
     advanced = generate_program(findings, experience="advanced", equipment="gym", weeks=16)
-    assert max(it.difficulty for _, _, it in _items(novice)) <= 3
-    assert max(it.difficulty for _, _, it in _items(advanced)) >= 4
+    assert max(it.difficulty for _, _, it in _items(novice) if _capped(it)) <= 3
+    assert max(it.difficulty for _, _, it in _items(advanced) if _capped(it)) >= 4
 
 
 @pytest.mark.parametrize("avoid", ["knee", "achilles", "knee,achilles", "lower_back", "shoulder"])
@@ -136,12 +142,14 @@ def test_every_exercise_answers_a_finding_or_the_general_program(findings):
     active = {f.key: f for f in findings if f.severity != "ok"}
     for _, _, it in _items(p):
         assert it.answers
-        targets = set(LIB[it.exercise_id].targets)
+        ex = LIB[it.exercise_id]
+        # its main target is one the finding names, or the finding's main one is among its
+        matched = {k for k, f in active.items()
+                   if ex.targets[0] in f.targets or f.targets[0] in ex.targets}
         if it.answers == [GENERAL]:
-            assert not any(targets & set(f.targets) for f in active.values())
+            assert ex.category == "warm-up" or not matched
         else:
-            for key in it.answers:
-                assert targets & set(active[key].targets), (it.exercise_id, key)
+            assert set(it.answers) == matched, it.exercise_id
     assert {f["key"] for f in p.findings} == set(active)  # 'ok' findings ask for nothing
     for row in p.findings:
         assert row["answered_by"]
@@ -233,7 +241,7 @@ def test_random_findings_and_settings_keep_every_constraint(finding, seed):
     allowed = set(LIB.profiles[settings["equipment"]])
     for w, _, it in _items(p):
         ex = LIB[it.exercise_id]
-        assert ex.difficulty <= cap and ex.needs <= allowed
+        assert (ex.difficulty <= cap or not _capped(it)) and ex.needs <= allowed
         assert not set(ex.avoid) & set(settings["avoid"])
         assert it.answers and it.sets >= 1 and it.reps >= 1
         if it.category == "plyometric" and settings["experience"] == "novice":
