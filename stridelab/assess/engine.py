@@ -27,6 +27,11 @@ lowered where the measurement cannot separate the bands:
   standard error ``se = T sqrt((1/n_L + 1/n_R) / 6)`` (science.md §1.1). Two standard errors,
   divided by the mean of both sides, give the uncertainty ``u`` of the symmetry index; an
   index ``d < u`` from an edge has its confidence multiplied by ``0.5 + 0.5 d / u``.
+- Measured errors: a metric with an ``error`` (video timing: each leg's mean against the force
+  plate in the harness, :mod:`stridelab.summary.timing_error`) is treated like a tolerance: a
+  mean ``d < error`` from an edge gets ``0.5 + 0.5 d / error``. Its symmetry index carries the
+  error of two legs' means, ``u = 100 sqrt(2) error / mean`` points, when that exceeds the
+  frame rounding's.
 """
 
 from __future__ import annotations
@@ -237,6 +242,11 @@ class Assessment:
                 conf *= factor
                 text += note
                 keys = (rule.tolerance_key,)
+            elif _finite(m.get("error")) and side is None:
+                factor, note = _measured_error(value, edges, unit, _finite(m.get("error")),
+                                               summary)
+                conf *= factor
+                text += note
             out.append(self._finding(rule, band, value, unit, side, conf, text, keys))
         return out
 
@@ -287,7 +297,8 @@ class Assessment:
         text = band.text.format(**ctx)
         confidence = _finite(m.get("confidence"))
         confidence = 1.0 if confidence is None else confidence
-        factor, note = _timing_resolution(summary, left, right, munit, si, edges)
+        factor, note = _timing_resolution(summary, left, right, munit, si, edges,
+                                          _finite(m.get("error")))
         text += note
         return [self._finding(rule, band, si, unit, None, confidence * factor, text)]
 
@@ -354,8 +365,24 @@ def _context(value: float, unit: str, edges: list[float], i: int, side: str | No
     }
 
 
+def _measured_error(value: float, edges: list[float], unit: str, error: float,
+                    summary: Mapping) -> tuple[float, str]:
+    """Confidence factor and note for a mean within its measured error of a band's edge."""
+    nearest = min(edges, key=lambda e: abs(value - e))
+    d = abs(value - nearest)
+    if d >= error:
+        return 1.0, ""
+    fs = _finite(summary.get("sampling_rate_hz"))
+    at = f" at {fs:g} fps" if fs else ""
+    return 0.5 + 0.5 * d / error, (
+        f" Measured from video{at}, this mean carries an error of about "
+        f"+/-{format_value(error, unit)} (against force plates), so it could belong to the "
+        f"band on the other side of the {format_value(nearest, unit)} line.")
+
+
 def _timing_resolution(summary: Mapping, left: float | None, right: float | None,
-                       unit: str, si: float, edges: list[float]) -> tuple[float, str]:
+                       unit: str, si: float, edges: list[float],
+                       error: float | None = None) -> tuple[float, str]:
     fs = _finite(summary.get("sampling_rate_hz"))
     n = summary.get("n_contacts") if isinstance(summary.get("n_contacts"), Mapping) else {}
     n_left, n_right = _finite(n.get("L")), _finite(n.get("R"))
@@ -365,10 +392,17 @@ def _timing_resolution(summary: Mapping, left: float | None, right: float | None
     period_ms = 1000.0 / fs
     se = period_ms * math.sqrt((1.0 / n_left + 1.0 / n_right) / 6.0)
     margin = 100.0 * 2 * se / (0.5 * (left + right))  # two standard errors, in SI points
+    measured = 100.0 * math.sqrt(2.0) * error / (0.5 * (left + right)) if error else 0.0
     nearest = min(edges, key=lambda e: abs(abs(si) - e))
     d = abs(abs(si) - nearest)
-    if d >= margin:
+    if d >= max(margin, measured):
         return 1.0, ""
+    if measured > margin:
+        return 0.5 + 0.5 * d / measured, (
+            f" Each side's mean from video at {fs:g} fps carries an error of about "
+            f"+/-{error:.0f} ms (against force plates), which makes this index uncertain by "
+            f"about +/-{measured:.1f} points, so it could lie on the other side of the "
+            f"{nearest:g} % line.")
     return 0.5 + 0.5 * d / margin, (
         f" Rounding the events to {fs:g} Hz frames alone makes this index uncertain by "
         f"about +/-{margin:.1f} points ({int(n_left)} left and {int(n_right)} right "

@@ -221,6 +221,7 @@ class Pipeline:
     def _pose_and_gait(self, path, out, pool, info, draw) -> AnalysisResult:
         from stridelab.pose.keypoints import Keypoints
         from stridelab.pose.pipeline import PoseEstimation, check_cadence, check_timing
+        from stridelab.summary.timing_error import clip_views, set_timing_errors
 
         stage = f"pose {(path.path if isinstance(path, Keypoints) else Path(path)).name}"
         preparing = _prepare_report_thread() if self.assessment is not False else None
@@ -236,6 +237,8 @@ class Pipeline:
             check_cadence(exc.rhythm_cadence_spm, "running", pose.keypoints_, pose.video_)
             raise
         check_timing(result.summary, pose.keypoints_, pose.video_)
+        set_timing_errors(result.summary, result.summary.sampling_rate_hz,
+                          clip_views(result.summary))
         blocks = pose.summary_blocks()
         result.summary.scene, result.summary.pose = blocks["scene"], blocks["pose"]
         result.keypoints, result.pose = pose.keypoints_, pose

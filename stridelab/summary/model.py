@@ -93,6 +93,9 @@ class MetricStats:
         How the value was derived when it is not measured directly (watch files).
     confidence
         0-1, when the input limits the measure; ``None``: as good as the input allows.
+    error
+        The measured error of the mean, in its unit, where a validation gives one (video
+        timing: :mod:`stridelab.summary.timing_error`); ``None``: not stated.
     """
 
     mean: float | None = None
@@ -104,8 +107,9 @@ class MetricStats:
     unit: str = ""
     derived: str | None = None
     confidence: float | None = None
+    error: float | None = None
 
-    _OPTIONAL = ("derived", "confidence")
+    _OPTIONAL = ("derived", "confidence", "error")
 
     def to_dict(self) -> dict[str, Any]:
         """The metric as ``summary.json`` holds it (optional fields only when set)."""

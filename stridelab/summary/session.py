@@ -45,6 +45,7 @@ from stridelab.summary.build import (
 from stridelab.summary.model import REAR_ONLY, SIDE_ONLY, MetricStats, Summary
 from stridelab.summary.plausibility import TIMING, apply_gates, doubt
 from stridelab.summary.stats import metric_stats
+from stridelab.summary.timing_error import set_timing_errors
 from stridelab.thresholds import threshold
 
 LEG_WORDS = {"L": "left", "R": "right"}
@@ -263,9 +264,24 @@ def session_summary(clips: Sequence[SessionClip]) -> Summary:
         foot_strike=strike, unavailable=_unavailable(metrics, roles),
         session={"clips": [_clip_entry(r, roles[r]) for r in ("L", "R", "rear") if r in roles],
                  "sources": sources})
+    _set_errors(summary, groups)
     apply_gates(summary)
     _cadence_gate(summary, roles)
     return summary
+
+
+def _set_errors(summary: Summary, groups: dict[str, dict[str, SessionClip]]) -> None:
+    """Each timing metric's measured error, for the views and rate of the clips it came from."""
+    for group, metrics in ((TIMING_GROUP, ("contact_time_ms",)), (STEP_GROUP, TWO_FOOT)):
+        clips = groups[group].values()
+        if not clips:
+            continue
+        rear = all(c.role == "rear" for c in clips)
+        # a step from a side clip ends with the far foot's landing
+        views = ("rear",) if rear else ("side",) if group == TIMING_GROUP else (
+            "side", "side_far")
+        fps = min(c.summary.sampling_rate_hz or 0.0 for c in clips) or None
+        set_timing_errors(summary, fps, views, metrics)
 
 
 def clip_name(source: object, taken: set[str]) -> str:

@@ -72,7 +72,8 @@ def test_json_schema_lists_every_field_and_metric():
     assert set(schema["properties"]) >= {"schema", "metrics", "phases", "warnings", "scene"}
     assert schema["properties"]["metrics"]["propertyNames"]["enum"] == sorted(METRIC_UNITS)
     assert set(schema["$defs"]["MetricStats"]["properties"]) == {
-        "mean", "sd", "cv_pct", "count", "L", "R", "unit", "derived", "confidence"}
+        "mean", "sd", "cv_pct", "count", "L", "R", "unit", "derived", "confidence",
+        "error"}
 
 
 def test_written_schema_file_is_current():

@@ -178,3 +178,35 @@ def test_package_docstring_example_runs():
 ])
 def test_finding_numbers(value, unit, signed, text):
     assert format_value(value, unit, signed=signed) == text
+
+
+def test_a_measured_error_lowers_confidence_near_an_edge(make_summary):
+    edge = TABLE["assess.contact_time.long_ms"].value
+    near = {"mean": edge - 4.0, "L": None, "R": None, "unit": "ms"}
+    plain = _by_key(Assessment().assess(make_summary({"contact_time_ms": near})).findings_)
+    video = _by_key(Assessment().assess(make_summary(
+        {"contact_time_ms": {**near, "error": 10.0}}, kind="video",
+        sampling_rate_hz=60.0)).findings_)
+    assert plain[("contact_time", None)].confidence == 1.0
+    f = video[("contact_time", None)]
+    assert f.confidence == pytest.approx(0.5 + 0.5 * 4.0 / 10.0)
+    assert "error of about +/-10 ms" in f.explanation and "at 60 fps" in f.explanation
+    far = {"contact_time_ms": {"mean": edge - 40.0, "error": 10.0}}
+    assert _by_key(Assessment().assess(make_summary(far)).findings_)[
+        ("contact_time", None)].confidence == 1.0
+
+
+def test_a_measured_error_widens_the_symmetry_index_margin(make_summary):
+    edge = TABLE["assess.asymmetry.flag_pct"].value
+    right = 250.0 * (1 + (edge + 2) / 200) / (1 - (edge + 2) / 200)  # SI two points over
+    metric = {"mean": 0.5 * (250.0 + right), "L": 250.0, "R": right, "unit": "ms"}
+    top = {"sampling_rate_hz": 120.0, "n_contacts": {"L": 40, "R": 40}}
+    exact = _by_key(Assessment().assess(make_summary({"contact_time_ms": metric},
+                                                     **top)).findings_)
+    video = _by_key(Assessment().assess(make_summary(
+        {"contact_time_ms": {**metric, "error": 10.0}}, **top)).findings_)
+    assert exact[("asymmetry_contact_time", None)].confidence == 1.0
+    f = video[("asymmetry_contact_time", None)]
+    margin = 100 * math.sqrt(2) * 10.0 / metric["mean"]
+    assert f.confidence == pytest.approx(0.5 + 0.5 * 2.0 / margin, abs=0.01)
+    assert "carries an error of about +/-10 ms" in f.explanation
