@@ -17,7 +17,7 @@ from stridelab.cli import options as opt
 from stridelab.program.config import read_questionnaire
 from stridelab.program.findings_files import merge_findings, read_results
 from stridelab.program.generator import ProgramGenerator
-from stridelab.program.model import GENERAL, Program, Session
+from stridelab.program.model import GENERAL, Item, Program, Session
 from stridelab.program.render import week_changes
 
 SEVERITY_STYLE = {"concern": "bold red", "watch": "yellow", "ok": "green"}
@@ -58,6 +58,11 @@ def plan(
     time: Annotated[str | None, typer.Option(
         "--time", metavar=opt.TIME,
         help="Session start time for the calendar, HH:MM (default 18:00).")] = None,
+    single_leg_stance_s: Annotated[float | None, typer.Option(
+        "--single-leg-stance-s", min=0, max=600, metavar="SECONDS",
+        help="Single-leg stance self-test: barefoot, hands on hips, eyes open, best of 3 "
+        "tries on the weaker leg, up to 30 s. The balance block starts from it (default: "
+        "single-leg stance on firm ground).")] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", metavar=opt.FOLDER,
         help="Folder for program.json (default: the first results folder).")] = None,
@@ -72,7 +77,8 @@ def plan(
     settings = read_questionnaire(questionnaire) if questionnaire else {}
     given = {"weeks": weeks, "season": season, "equipment": equipment,
              "experience": experience, "avoid": avoid, "deload": deload, "days": days,
-             "time": time, "start": start.date() if start else None}
+             "time": time, "start": start.date() if start else None,
+             "single_leg_stance_s": single_leg_stance_s}
     settings.update({k: v for k, v in given.items() if v is not None})
     groups, origins = [], []
     for path in results:
@@ -86,7 +92,7 @@ def plan(
     target = folder / "program.json"
     target.write_text(json.dumps(program.to_dict(), indent=2) + "\n", encoding="utf-8")
     console = Console()
-    print_program(console, program, origins)
+    print_program(console, program, origins, target)
     console.print(f"wrote {target}")
     if ics:
         from stridelab.program.ics import write_ics
@@ -95,23 +101,42 @@ def plan(
                       f"({len(program.sessions)} sessions)")
 
 
+def _answers(it: Item, titles: dict[str, str]) -> str:
+    if it.category == "warm-up":
+        return "warm-up"
+    if it.answers == [GENERAL]:
+        return "general"
+    return "; ".join(titles.get(a, a) for a in it.answers)
+
+
 def _session_table(s: Session, titles: dict[str, str]) -> Table:
+    """One session, block by block.
+
+    Every exercise shows its id (what ``strength log`` takes) under its name, and its dose
+    with the effort and the rest between sets.
+    """
     table = Table(title=f"Week {s.week}, session {s.label}: {date.fromisoformat(s.date):%a %d %b}"
                   f" {s.time}, about {s.duration_min} min", title_justify="left")
-    for column in ("block", "exercise", "dose", "effort", "rest", "answers"):
+    for column in ("exercise", "dose", "answers"):
         table.add_column(column, overflow="fold")
     for block in s.blocks:
+        table.add_row(f"[bold]{escape(block.name)}[/]", "", "")
         for i, it in enumerate(block.items):
-            answers = ("general" if it.answers == [GENERAL]
-                       else "; ".join(titles.get(a, a) for a in it.answers))
-            table.add_row(block.name if i == 0 else "", it.name, it.dose,
-                          f"RPE {it.rpe:g}" if it.rpe is not None else "-", f"{it.rest_s} s",
-                          answers)
+            extra = ", ".join(([f"RPE {it.rpe:g}"] if it.rpe is not None else [])
+                              + ([f"rest {it.rest_s} s"] if it.rest_s else []))
+            table.add_row(f"{escape(it.name)}\n[dim]{escape(it.exercise_id)}[/]",
+                          f"{it.dose}\n[dim]{extra}[/]" if extra else it.dose,
+                          escape(_answers(it, titles)), end_section=i == len(block.items) - 1)
     return table
 
 
-def print_program(console: Console, program: Program, origins: list[str]) -> None:
-    """Print a program summary: settings, findings answered, week 1, the weeks, notes."""
+def print_program(console: Console, program: Program, origins: list[str],
+                  path: Path | None = None) -> None:
+    """Print a program summary: settings, findings answered, week 1, the weeks, notes.
+
+    Every exercise shows its id (what ``stridelab strength log`` takes); ``path`` is the
+    written ``program.json``, named in the logging hint.
+    """
     c = program.config
     equipment = c["equipment"] if isinstance(c["equipment"], str) else ",".join(c["equipment"])
     console.rule(f"Strength & balance program: {c['weeks']} weeks, {c['season']}-season, "
@@ -146,8 +171,10 @@ def print_program(console: Console, program: Program, origins: list[str]) -> Non
                          week_changes(prev, w))
         prev = w
     console.print(overview)
-    console.print("Load: when every set beats the target by 1-2 reps, add 2-10 % next session "
-                  "(ACSM 2009); log it with `stridelab strength log` and see the next "
-                  "prescription with `stridelab strength next`.")
+    where = escape(str(path)) if path is not None else "program.json"
+    console.print("Each exercise's dose says when it progresses. Log it by its id (the grey "
+                  f"line under its name): `stridelab strength log --program {where} -e ID "
+                  "--sets N --reps 10,10 [--load KG]`; the next prescription follows the same "
+                  f"rule: `stridelab strength next --program {where}`.")
     for note in program.notes:
         console.print(f"[dim]- {escape(note)}[/]")

@@ -1,7 +1,9 @@
 """``stridelab strength``: record strength & balance workouts and get the next prescription.
 
 ``stridelab log`` is the earlier name (and ``strength workout`` of ``strength log``), kept as
-hidden aliases.
+hidden aliases. With ``--program`` (or ``$STRIDELAB_PROGRAM``) the log applies the plan's own
+dose rule: the target the plan gives the exercise that week, and variants that fit the
+runner's equipment, areas to spare and experience level.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from rich.table import Table
 
 from stridelab.cli import options as opt
 from stridelab.errors import StridelabError
+from stridelab.program.constraints import Constraints
 from stridelab.program.library import Exercise, load_library
+from stridelab.program.model import Program
 from stridelab.program.overload import NextPrescription, OverloadRule, Performance
+from stridelab.program.program_file import planned_item, program_limits, read_program
 from stridelab.store.workouts import WorkoutEntry, WorkoutLog
 
 app = typer.Typer(
@@ -33,6 +38,11 @@ app = typer.Typer(
 DbOption = Annotated[Path | None, typer.Option(
     "--db", envvar="STRIDELAB_DB", metavar=opt.FILE,
     help="Training-log database (SQLite). Default: the user's data directory.",
+)]
+ProgramOption = Annotated[Path | None, typer.Option(
+    "--program", envvar="STRIDELAB_PROGRAM", metavar=opt.PATH,
+    help="program.json written by `stridelab plan` (or its folder): its targets, and "
+    "variants within its equipment and areas to avoid.",
 )]
 
 
@@ -66,10 +76,30 @@ def _performance(e: WorkoutEntry) -> Performance:
     return Performance(e.exercise_id, e.reps, e.loads_kg, e.target_reps, e.rpe)
 
 
-def next_for(entries: list[WorkoutEntry], increment: float | None = None) -> NextPrescription:
-    """Next prescription from an exercise's entries (oldest first)."""
+def next_for(entries: list[WorkoutEntry], increment: float | None = None,
+             limits: Constraints | None = None) -> NextPrescription:
+    """Next prescription from an exercise's entries (oldest first), within the limits."""
     previous = _performance(entries[-2]) if len(entries) > 1 else None
-    return OverloadRule(increment).progress(_performance(entries[-1]), previous).next_
+    return OverloadRule(increment, limits=limits).progress(_performance(entries[-1]),
+                                                           previous).next_
+
+
+def default_target(ex: Exercise, day: date, program: Program | None,
+                   rx: NextPrescription | None) -> tuple[int, str]:
+    """The target a set list aims at when ``--target`` is not given, and where it is from.
+
+    A loaded exercise keeps the plan's rep target of the week (its load progresses); other
+    exercises progress their reps, seconds or contacts, so the last prescription wins. Then
+    the plan's target, then the library's.
+    """
+    item = planned_item(program, ex.id, day) if program is not None else None
+    same = rx is not None and rx.exercise_id == ex.id
+    if item is not None and (ex.external_load or not same):
+        return item.reps, f"the plan's target for {day:%d %b}"
+    if same:
+        return rx.target_reps, "the last prescription"
+    why = "no --program" if program is None else "not in the program"
+    return ex.reps, f"the library's default, {why}"
 
 
 def _load(x: float | None) -> str:
@@ -103,14 +133,16 @@ def workout_command(
                                                  metavar=opt.DATE,
                                                  help="Day done (default today).")] = None,
     target: Annotated[int | None, typer.Option("--target", min=1, metavar=opt.N,
-                                               help="Target reps aimed at (default: the last "
-                                               "prescription, else the library's).")] = None,
+                                               help="Target reps aimed at (default: the plan's "
+                                               "with --program, else the last prescription, "
+                                               "else the library's).")] = None,
     note: Annotated[str | None, typer.Option("--note", metavar=opt.TEXT,
                                              help="Free text.")] = None,
     increment: Annotated[float | None, typer.Option("--increment", min=0.1, metavar=opt.KG,
                                                     help="Smallest load step you have, "
                                                     "kg.")] = None,
     db: DbOption = None,
+    program_path: ProgramOption = None,
 ) -> None:
     """Record one exercise of a workout; prints the next session's prescription."""
     ex = _exercise(exercise)
@@ -124,30 +156,39 @@ def workout_command(
             raise StridelabError("--load must not be negative")
         loads = [v or None for v in values]
     console = Console()
+    program = read_program(program_path) if program_path else None
+    limits = program_limits(program) if program else None
+    when = day.date() if day else date.today()
+    origin = "given"
     with WorkoutLog(db) as log:
         history = log.entries(ex.id)
         if target is None:
-            target = ex.reps
-            if history:
-                last = next_for(history, increment)
-                if last.exercise_id == ex.id:
-                    target = last.target_reps
-        entry = log.add((day.date() if day else date.today()), ex.id, target, ex.unit,
-                        reps_done, loads, rpe, note)
+            last = next_for(history, increment, limits) if history else None
+            target, origin = default_target(ex, when, program, last)
+        entry = log.add(when, ex.id, target, ex.unit, reps_done, loads, rpe, note)
         history.append(entry)
-        rx = next_for(history, increment)
+        rx = next_for(history, increment, limits)
         path = log.path
+    _warn_limits(console, ex, limits)
     unit = "reps" if ex.unit == "reps" else ex.unit
     loads_text = ", ".join(dict.fromkeys(_load(x) for x in entry.loads_kg))
     console.print(f"logged {entry.day:%Y-%m-%d} {ex.name} ({ex.id}): {sets} sets of "
                   f"{', '.join(map(str, entry.reps))} {unit} at {loads_text}, target "
-                  f"{entry.target_reps}" + (f", RPE {rpe:g}" if rpe is not None else "")
-                  + f" -> {escape(str(path))}")
+                  f"{entry.target_reps} ({origin})"
+                  + (f", RPE {rpe:g}" if rpe is not None else "") + f" -> {escape(str(path))}")
     console.print(f"next: [bold]{escape(_describe(rx))}[/] ({rx.action})")
     console.print(f"[dim]{escape(rx.reason)}[/]")
 
 
 app.command("workout", cls=opt.Command, hidden=True)(workout_command)  # the earlier name
+
+
+def _warn_limits(console: Console, ex: Exercise, limits: Constraints | None) -> None:
+    """Say when a logged exercise breaks the program's limits (it is still logged)."""
+    broken = limits.why_not(ex) if limits is not None else []
+    if broken:
+        console.print(f"[yellow]note: {escape(ex.name)} is outside the program's limits "
+                      f"({escape('; '.join(broken))})[/]")
 
 
 @app.command("next", cls=opt.Command)
@@ -158,8 +199,10 @@ def next_command(
                                                     help="Smallest load step you have, "
                                                     "kg.")] = None,
     db: DbOption = None,
+    program_path: ProgramOption = None,
 ) -> None:
     """Show the next prescription for every logged exercise (or one)."""
+    limits = program_limits(read_program(program_path)) if program_path else None
     if exercise is not None:
         _exercise(exercise)
     with WorkoutLog(db) as log:
@@ -177,7 +220,7 @@ def next_command(
         table.add_column(column, overflow="fold")
     for i, entries in histories.items():
         last = entries[-1]
-        rx = next_for(entries, increment)
+        rx = next_for(entries, increment, limits)
         loads = ", ".join(dict.fromkeys(_load(x) for x in last.loads_kg))
         table.add_row(i, f"{last.day:%d %b}: {','.join(map(str, last.reps))} at {loads} "
                       f"(target {last.target_reps})", _describe(rx), rx.action, rx.reason)

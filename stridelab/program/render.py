@@ -1,8 +1,9 @@
 """The program as a self-contained HTML fragment for the report (no scripts, styles or assets).
 
 Semantic markup only (sections, tables, lists, ``details``), class names prefixed ``sl-``; the
-report page supplies the styling. Every text is escaped. The report puts the fragment inside its
-own ``<section>`` with an ``<h2>``, so headings here start at ``<h3>``.
+report page supplies the styling. Every text is escaped. The report puts the fragment inside
+its own ``<section>`` with an ``<h2>``, so headings here start at ``<h3>``. Every exercise shows
+its id (``<code class="sl-id">``), the one ``stridelab strength log --exercise`` takes.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date
 from html import escape
 
 from stridelab.assess.model import TARGETS
-from stridelab.program.model import GENERAL, Program, Session, Week
+from stridelab.program.model import GENERAL, Item, Program, Session, Week
 
 
 def _e(x) -> str:
@@ -67,10 +68,12 @@ def _rules(p: Program) -> str:
             "</details>")
 
 
-def _answers(answers: list[str], titles: dict[str, str]) -> str:
-    if answers == [GENERAL]:
+def _answers(it: Item, titles: dict[str, str]) -> str:
+    if it.category == "warm-up":
+        return '<span class="sl-muted">warm-up</span>'
+    if it.answers == [GENERAL]:
         return '<span class="sl-muted">general</span>'
-    return _e("; ".join(titles.get(a, a) for a in answers))
+    return _e("; ".join(titles.get(a, a) for a in it.answers))
 
 
 def _session(s: Session, titles: dict[str, str]) -> str:
@@ -80,10 +83,11 @@ def _session(s: Session, titles: dict[str, str]) -> str:
         for it in block.items:
             cues = "".join(f"<li>{_e(c)}</li>" for c in it.cues)
             body.append(
-                f'<tr class="sl-item sl-{_e(it.category)}"><td><b>{_e(it.name)}</b>'
+                f'<tr class="sl-item sl-{_e(it.category)}"><td><b>{_e(it.name)}</b> '
+                f'<code class="sl-id">{_e(it.exercise_id)}</code>'
                 f'<ul class="sl-cues">{cues}</ul></td><td>{_e(it.dose)}</td>'
                 f"<td>{_e(it.load)}</td><td>{it.rest_s} s</td>"
-                f"<td>{_answers(it.answers, titles)}</td></tr>")
+                f"<td>{_answers(it, titles)}</td></tr>")
     return (f'<article class="sl-session"><h4>Session {_e(s.label)} · {_e(_day(s.date))} · '
             f"about {s.duration_min} min</h4>"
             '<div class="sl-table-wrap"><table class="sl-session-table"><thead><tr>'
@@ -120,6 +124,14 @@ def week_changes(prev: Week | None, week: Week) -> str:
     return "; ".join(dict.fromkeys(notes)) or "same exercises: progress the load (ACSM 2009)"
 
 
+LOG_HINT = ('<p class="sl-note sl-program-log">Each exercise shows its id, e.g. '
+            '<code class="sl-id">str_goblet_squat</code>: log a set list with '
+            "<code>stridelab strength log --program program.json -e ID --sets N --reps "
+            "10,10 [--load KG]</code>; the next prescription follows the dose rule written "
+            "beside the exercise.</p>")
+"""How to log: the ids shown here are what ``stridelab strength log`` takes."""
+
+
 def program_html(program: Program | dict) -> str:
     """The program as an HTML fragment (``<div class="sl-program">``).
 
@@ -146,7 +158,7 @@ def program_html(program: Program | dict) -> str:
         weeks.append(f'<details class="sl-week" id="sl-week-{w.number}"{opened}>'
                      f"<summary>{_e(label)}</summary>{sessions}</details>")
     notes = "".join(f"<li>{_e(n)}</li>" for n in p.notes)
-    return ('<div class="sl-program">' + _meta(p) + _findings(p)
+    return ('<div class="sl-program">' + _meta(p) + _findings(p) + LOG_HINT
             + '<section class="sl-program-weeks"><h3>Week by week</h3>'
             '<div class="sl-table-wrap"><table class="sl-program-overview"><thead><tr>'
             "<th>week</th><th>phase</th><th>sessions</th><th>what changes</th></tr></thead>"
