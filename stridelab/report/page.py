@@ -89,8 +89,11 @@ def metrics_section(summary: dict) -> str:
         diff = right - left if finite(left) and finite(right) else None
         si = metric_si(summary, key)
         name = f"{label(key)} ({unit})" if unit and unit != "ratio" else label(key)
-        conf = m.get("confidence")
-        note = f' <span class="sl-note">confidence {conf:.0%}</span>' if finite(conf) else ""
+        conf, error = m.get("confidence"), m.get("error")
+        notes = ([f"confidence {conf:.0%}"] if finite(conf) else []) + (
+            [f"\u00b1{fmt(error, unit)}{' ms' if unit == 'ms' else ''} measured error "
+             "(force plates)"] if finite(error) else [])
+        note = f' <span class="sl-note">{", ".join(notes)}</span>' if notes else ""
         rows.append(f"<tr><td>{e(name)}{note}</td><td>{fmt(m.get('mean'), unit)}</td>"
                     f"<td>{fmt(m.get('sd'), unit)}</td><td>{fmt(m.get('cv_pct'), '%')}</td>"
                     f'<td class="sl-l">{fmt(left, unit)}</td><td class="sl-r">'
