@@ -13,6 +13,7 @@ import re
 from datetime import date
 
 import pytest
+from dose_contract import check_words_match_the_log
 
 from stridelab.cli.workout_cmd import default_target
 from stridelab.program.constraints import Constraints
@@ -22,7 +23,6 @@ from stridelab.program.library import load_library
 from stridelab.program.overload import (
     HARDER,
     HOLD,
-    INCREASE,
     MORE,
     STRONGER_BAND,
     OverloadRule,
@@ -32,42 +32,6 @@ from stridelab.program.program_file import program_limits
 from stridelab.thresholds import threshold
 
 LIB = load_library()
-MARK = re.compile(r"When every (?:set|hold) reaches (\d+)")
-
-
-def check_words_match_the_log(ex_id: str, target: int, words: str, sets: int,
-                              limits: Constraints) -> str:
-    """Log the mark the words give (and one below it) with the rule ``log`` applies."""
-    ex = LIB[ex_id]
-    kind = kind_of(ex)
-    loaded = kind == "loaded"
-
-    def log(reps: int, load: float = 60.0):  # 60 kg: every equipment's step is 2-10 %
-        done = Performance(ex_id, (reps,) * sets, ((load if loaded else None),) * sets,
-                           target)
-        return OverloadRule(limits=limits).progress(done).next_
-
-    if kind == "warm-up":
-        assert "not progressed" in words
-        assert log(target * 2).action == HOLD
-        return kind
-    at = int(MARK.search(words).group(1))
-    rx = log(at)
-    if "% load" in words:
-        assert rx.action == INCREASE, (ex_id, words, rx)
-        assert re.search(r"build the (reps|distance) first", words)  # a coarse load step
-        assert log(at, load=8.0).action in (INCREASE, MORE)
-    elif "stronger band" in words:
-        assert rx.action == STRONGER_BAND, (ex_id, words, rx)
-    elif "move on to" in words:
-        assert rx.action == HARDER and f"move on to {rx.name}." in words, (ex_id, words, rx)
-        assert limits.allows(LIB[rx.exercise_id])
-    else:
-        aim = int(re.search(r"aim for (\d+)", words).group(1))
-        assert (rx.action, rx.target_reps) == (MORE, aim), (ex_id, words, rx)
-    below = log(at - 1)
-    assert below.action not in (INCREASE, STRONGER_BAND, HARDER, MORE), (ex_id, words, below)
-    return kind
 
 
 def test_the_issue_example_novice_goblet_squat():
