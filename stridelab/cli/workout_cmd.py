@@ -21,6 +21,7 @@ from rich.table import Table
 from stridelab.cli import options as opt
 from stridelab.errors import StridelabError
 from stridelab.program.constraints import Constraints
+from stridelab.program.dose import STRONGER_BAND, kind_of
 from stridelab.program.library import Exercise, load_library
 from stridelab.program.model import Program
 from stridelab.program.overload import NextPrescription, OverloadRule, Performance
@@ -108,7 +109,11 @@ def _load(x: float | None) -> str:
 
 def _describe(rx: NextPrescription) -> str:
     unit = "" if rx.unit == "reps" else f" {rx.unit}"
-    new_loaded = rx.load_kg is None and load_library()[rx.exercise_id].external_load
+    kind = kind_of(load_library()[rx.exercise_id])
+    if kind == "band":
+        band = "the next stronger band" if rx.action == STRONGER_BAND else "the same band"
+        return f"{rx.name}: {rx.sets} x {rx.target_reps}{unit} with {band}"
+    new_loaded = rx.load_kg is None and kind == "loaded"
     load = "a load with 2-3 reps in reserve" if new_loaded else _load(rx.load_kg)
     change = f" ({rx.change_pct:+.1f} %)" if rx.change_pct is not None else ""
     return f"{rx.name}: {rx.sets} x {rx.target_reps}{unit} at {load}{change}"
@@ -172,6 +177,8 @@ def workout_command(
     _warn_limits(console, ex, limits)
     unit = "reps" if ex.unit == "reps" else ex.unit
     loads_text = ", ".join(dict.fromkeys(_load(x) for x in entry.loads_kg))
+    if kind_of(ex) == "band" and not any(entry.loads_kg):
+        loads_text = "a band"
     console.print(f"logged {entry.day:%Y-%m-%d} {ex.name} ({ex.id}): {sets} sets of "
                   f"{', '.join(map(str, entry.reps))} {unit} at {loads_text}, target "
                   f"{entry.target_reps} ({origin})"

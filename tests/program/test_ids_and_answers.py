@@ -129,3 +129,16 @@ def test_log_with_a_program_offers_variants_within_its_limits(tmp_path):
     assert "machine" not in res.stdout
     res = _cli("strength", "next", "--program", tmp_path / "nowhere.json", db=db)
     assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+def test_a_band_exercise_is_logged_and_progressed_by_band(tmp_path):
+    from typer.testing import CliRunner
+
+    from stridelab.cli.workout_cmd import app
+
+    res = CliRunner().invoke(app, ["log", "-e", "str_band_row", "--sets", "3", "--reps", "13",
+                                   "--db", str(tmp_path / "log.sqlite")],
+                             env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "at a band" in res.output and "with the next stronger band" in res.output
+    assert "bodyweight" not in res.output
