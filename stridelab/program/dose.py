@@ -21,8 +21,8 @@ The "+1 rep" is ``program.overload.exceed_reps`` and the 2-10 % and 10 % steps a
 first ``harder`` (``easier``) link of the same category that fits the runner's
 :class:`~stridelab.program.constraints.Constraints`; a balance exercise moves along its
 ladder's dimensions (one step on one dimension, never skipping one). :func:`dose_rule` is
-the rule; :func:`rule_words` says it for the plan; :class:`~stridelab.program.overload.
-OverloadRule` applies it to what was logged.
+the rule; :func:`rule_words` says it for the plan;
+:class:`~stridelab.program.overload.OverloadRule` applies it to what was logged.
 """
 
 from __future__ import annotations

@@ -18,9 +18,10 @@ Rules (numbers and sources in ``stridelab/data/thresholds.csv``, rows ``program.
   a stronger band, bodyweight, holds, balance and plyometrics by their next harder variant.
 - Optional deload every 4th week (expert opinion, labelled as such).
 - Equipment, ``--avoid`` areas (``stridelab/data/avoid_areas.toml``) and the experience
-  level's difficulty caps are hard constraints (:class:`~stridelab.program.constraints.
-  Constraints`): they filter the exercises, the progressions named and the variants; where
-  nothing fits, the program says so instead of breaking them.
+  level's difficulty caps are hard constraints
+  (:class:`~stridelab.program.constraints.Constraints`): they filter the exercises, the
+  progressions named and the variants; where nothing fits, the program says so instead of
+  breaking them.
 - An exercise answers a finding when its main target is one the finding names, or the
   finding's main target is one it trains; warm-ups answer none.
 

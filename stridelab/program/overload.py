@@ -19,9 +19,10 @@ in the library (one step: balance progressions never skip one), or adds up to 10
 big miss in reps or a second miss in a row goes one step back to the easier variant. A band
 exercise moves to a stronger band; a warm-up is not progressed.
 
-When and how an exercise progresses is its dose rule (:func:`stridelab.program.dose.
-dose_rule`), the same rule the plan's words state; the variants offered respect the runner's
-:class:`~stridelab.program.constraints.Constraints` (equipment, areas to spare, cap).
+When and how an exercise progresses is its dose rule
+(:func:`stridelab.program.dose.dose_rule`), the same rule the plan's words state; the variants
+offered respect the runner's :class:`~stridelab.program.constraints.Constraints` (equipment,
+areas to spare, cap).
 """
 
 from __future__ import annotations
