@@ -109,6 +109,28 @@ def _descent_crossing(above: np.ndarray, start: int, level: float) -> float:
     return float(np.clip((level - icpt) / slope, start, k))
 
 
+def _ascent_crossing(toe_up: np.ndarray, k: int, level: float, clearance: float) -> float:
+    """Where the toe's rise from its last sample at ``level`` (sample ``k``) left ``clearance``.
+
+    A straight line fitted to the rise's samples from ``level`` up to ``2 level`` is followed
+    back down to ``clearance``: with noise the leaving level ``level`` sits above the clearance,
+    and the first crossing of it comes later than the toe's leaving; the line brings it back
+    (no earlier than the last sample at or below ``clearance``).
+    """
+    stop = k + 1 + int(np.argmax(toe_up[k + 1:] >= 2 * level)) if k + 1 < len(toe_up) else k
+    idx = np.arange(k, max(stop, k + 1) + 1)
+    idx = idx[idx < len(toe_up)]
+    crossing = _crossing(k, toe_up[k], k + 1, toe_up[k + 1], level)
+    if level <= clearance or len(idx) < 3:
+        return crossing
+    slope, icpt = np.polyfit(idx, toe_up[idx], 1)
+    if slope <= 0:
+        return crossing
+    below = np.flatnonzero(toe_up[:k + 1] <= clearance)
+    earliest = float(below[-1]) if len(below) else 0.0
+    return float(np.clip((clearance - icpt) / slope, earliest, crossing))
+
+
 def _floor(height: np.ndarray, noise: float) -> float:
     """A keypoint's floor in a stride: the median of its samples near its lowest.
 
@@ -171,7 +193,7 @@ def contact_in_window(heel: np.ndarray, toe: np.ndarray, fs: float, start: int, 
     k = low_toe + int(rise[0])
     level = max(clearance, 1.5 * noise)  # noise humps on a flat toe are not a take-off
     k = int(np.flatnonzero(toe_up[:k] <= level)[-1])
-    to = _crossing(k, toe_up[k], k + 1, toe_up[k + 1], level)
+    to = _ascent_crossing(toe_up, k, level, clearance)
     if to <= ic:
         return None
     return (start + ic) / fs, (start + to) / fs
@@ -198,8 +220,10 @@ class KeypointEventDetection:
     max_gap_s
         Longest keypoint gap filled before detection, s.
     min_contact_s
-        Contacts shorter than this are kept but flagged in ``warnings_``, s (default
-        ``gait.forceplate.min_contact``, 0.08 s).
+        Contacts shorter than this are left out, with a warning in ``warnings_``, s (default
+        ``gait.forceplate.min_contact``, 0.08 s, the shortest stance of sprinting): such a
+        contact is a keypoint glitch at its landing, and its stride's values around it are
+        left out as for a missed contact.
 
     Attributes
     ----------
@@ -385,11 +409,12 @@ class KeypointEventDetection:
                                           noise=self.noise_mm_[side] / 1000.0)
                 if found is None:
                     continue
-                # kept (the stride stays whole) but flagged: no running contact is this short
-                short += found[1] - found[0] < min_contact
+                if found[1] - found[0] < min_contact:  # no running contact is this short
+                    short += 1
+                    continue
                 rows.append({"side": side, "ic_s": found[0], "to_s": found[1]})
         if short:
-            self.warnings_.append(f"{rec.path.name}: {short} contacts shorter than "
-                                  f"{1000 * min_contact:.0f} ms: keypoint glitches there, their "
-                                  "contact times are doubtful")
+            self.warnings_.append(f"{rec.path.name}: {short} contact(s) shorter than "
+                                  f"{1000 * min_contact:.0f} ms left out: no running contact is "
+                                  "this short (keypoint glitches at the landing)")
         return rows
