@@ -8,6 +8,7 @@ The only markup taken as is, is the program fragment rendered by ``stridelab.pro
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -35,9 +36,23 @@ def e(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _facts(pairs: Iterable[tuple[str, object]]) -> str:
-    items = "".join(f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>" for k, v in pairs
-                    if v not in (None, ""))
+def path_html(path: object) -> str:
+    """A file name or path, escaped, that may break only after a path separator.
+
+    The words of a name never break (``.sl-name``): a long path wraps after each separator
+    (``<wbr>``), so "treadmill_side_60fps.mp4" is never split as "...mp / 4".
+    """
+    parts = re.split(r"(?<=[/\\])", "" if path is None else str(path))
+    return '<span class="sl-name">' + "<wbr>".join(e(p) for p in parts) + "</span>"
+
+
+def _facts(pairs: Iterable[tuple[str, object]], names: Iterable[str] = ()) -> str:
+    """A ``<dl>`` of the pairs with a value; the keys in ``names`` hold file names (own row)."""
+    names = set(names)
+    items = "".join(
+        f'<div class="sl-wide"><dt>{e(k)}</dt><dd>{path_html(v)}</dd></div>' if k in names
+        else f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>"
+        for k, v in pairs if v not in (None, ""))
     return f'<dl class="sl-facts">{items}</dl>'
 
 
@@ -61,9 +76,9 @@ def header(summary: dict, generated: datetime) -> str:
         ("Contacts", f"{n.get('L', 0)} left / {n.get('R', 0)} right" if n else None),
         ("Foot strike", strike),
         ("Report date", f"{generated:%Y-%m-%d %H:%M}"),
-    ])
+    ], names=("Clips", "File"))
     out = [f'<header class="sl-head"><h1>Running gait report</h1>'
-           f'<p class="sl-muted" title="{e(file)}">{e(file)}</p>{facts}</header>']
+           f'<p class="sl-muted" title="{e(file)}">{path_html(file)}</p>{facts}</header>']
     warnings = [w for w in summary.get("warnings") or [] if w]
     if warnings:
         items = "".join(f"<li>{e(w)}</li>" for w in warnings)

@@ -21,6 +21,9 @@ p { margin: .3rem 0 .6rem; }
 .sl-facts div { display: flex; gap: .4rem; min-width: 0; }
 .sl-facts dt { color: var(--muted); white-space: nowrap; }
 .sl-facts dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
+/* a file name never breaks inside a word: it breaks at a path separator (<wbr>) or not at all */
+.sl-name { overflow-wrap: normal; word-break: keep-all; }
+.sl-facts div.sl-wide { grid-column: 1 / -1; }
 .sl-warnings { background: #fff4e0; border: 2px solid var(--watch); border-radius: 10px;
   padding: .7rem 1rem; margin: 0 0 1rem; }
 .sl-warnings h2 { color: #7a4800; font-size: 1.1rem; }
@@ -94,9 +97,43 @@ footer strong { color: var(--ink); }
   main { max-width: none; padding: 0; }
   section, header.sl-head { border: none; padding: 0; margin: 0 0 6mm; }
   h2 { break-after: avoid; page-break-after: avoid; }
-  figure, table.sl-data, .sl-warnings, tr { break-inside: avoid; page-break-inside: avoid; }
+  /* small blocks stay whole; tables break between rows, never inside one, so a long table
+     does not leave the rest of a page blank */
+  figure, .sl-warnings, tr, dl.sl-facts > div { break-inside: avoid;
+    page-break-inside: avoid; }
+  p, li { orphans: 3; widows: 3; }
+  /* a finding card may continue on the next page rather than leave this one half empty */
+  .sl-finding { break-inside: auto; page-break-inside: auto; }
+  .sl-finding-head { break-after: avoid; page-break-after: avoid; }
+  .sl-views { display: block; }
+  .sl-view { margin: 0 0 .3rem; }
+  /* the program's tables: fixed columns sized to their text, a smaller type */
+  .sl-program table { table-layout: fixed; font-size: 8.5pt; }
+  .sl-program th, .sl-program td { padding: .2rem .35rem; }
+  table.sl-session-table th:nth-child(1) { width: 30%; }
+  table.sl-session-table th:nth-child(2) { width: 13%; }
+  table.sl-session-table th:nth-child(3) { width: 32%; }
+  table.sl-session-table th:nth-child(4) { width: 7%; }
+  table.sl-session-table th:nth-child(5) { width: 18%; }
+  .sl-session-table td:first-child { min-width: 0; }
+  table.sl-program-overview th:nth-child(1) { width: 7%; }
+  table.sl-program-overview th:nth-child(2) { width: 15%; }
+  table.sl-program-overview th:nth-child(3) { width: 22%; }
+  details.sl-program-rules th:nth-child(1) { width: 30%; }
+  details.sl-program-rules th:nth-child(2) { width: 14%; }
+  details.sl-program-rules th:nth-child(4) { width: 16%; }
+  .sl-program td { overflow-wrap: break-word; }
+  ul.sl-cues { font-size: 8pt; }
+  h3, h4, summary, tr.sl-group, .sl-session h4 { break-after: avoid; page-break-after: avoid; }
+  /* paper cannot be clicked open: every collapsed part (weeks, rules, filming) prints whole */
+  details::details-content { content-visibility: visible; display: block; }
+  details > summary { list-style: none; cursor: auto; font-size: 1.05rem; }
+  details > summary::-webkit-details-marker { display: none; }
+  details.sl-week, details.sl-program-rules { border: none; padding: 0; margin: 4mm 0 0; }
   .sl-fig-scroll, .sl-table-wrap { overflow: visible; }
-  svg.sl-plot { min-width: 0; max-width: 100%; }
+  /* a plot never takes more than about a third of a page: it then fits beside the text
+     before it instead of leaving that page half empty (its viewBox keeps its shape) */
+  svg.sl-plot { min-width: 0; max-width: 100%; max-height: 100mm; }
   .sl-grid { grid-template-columns: 1fr 1fr; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
