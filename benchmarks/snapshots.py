@@ -53,8 +53,10 @@ SLOW = {"treadmill_clip", "overground_clip"}
 """Cases that run the pose model (seconds each): left out of the test suite's comparison."""
 
 FILES = ("strides.csv", "summary.json", "findings.json", "program.json", "angles.csv")
-VOLATILE = {"file", "stridelab_version", "source_file", "summary", "path", "created"}
-"""JSON keys whose values name the machine or the version, not the analysis."""
+VOLATILE = {"file", "stridelab_version", "source_file", "summary", "path", "created", "start",
+            "date"}
+"""JSON keys whose values name the machine, the version or the day of the run (a program
+starts next Monday), not the analysis."""
 
 
 def _scrub(value):
