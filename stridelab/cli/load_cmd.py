@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -185,7 +186,11 @@ def summary_command(
     out.mkdir(parents=True, exist_ok=True)
     target = out / "summary.json"
     target.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    Console().print(f"wrote {target}")
+    console = Console(highlight=False)
+    console.print(f"wrote {target}")
+    folder = escape(str(out))
+    console.print(f"[dim]next: `stridelab assess {folder}`, `stridelab plan {folder}`, "
+                  f"`stridelab report {folder}`[/]", soft_wrap=True)  # commands stay whole
 
 
 @app.command("sport", cls=opt.Command)

@@ -15,7 +15,8 @@ def report(
     results: Path = typer.Argument(..., metavar=opt.RESULTS,
                                    help="Results folder written by `stridelab analyze` "
                                    "(summary.json, strides.csv; angles.csv, findings.json and "
-                                   "program.json are used when present)."),
+                                   "program.json are used when present) or by `stridelab runs "
+                                   "summary` (a watch file: no strides)."),
     pdf: bool = typer.Option(False, "--pdf", help="Also print report.pdf (headless Chromium)."),
     open_: bool = typer.Option(False, "--open", help="Open the report in the web browser."),
     out: Path = typer.Option(None, "--out", "-o", metavar=opt.FOLDER,

@@ -14,7 +14,7 @@ from stridelab.report.results_folder import load_results
 REPORT_NAME = "report.html"
 
 
-def write_report(out_dir: str | Path, summary: dict, strides: pd.DataFrame,
+def write_report(out_dir: str | Path, summary: dict, strides: pd.DataFrame | None,
                  angles: pd.DataFrame | None = None,
                  findings: Sequence[Finding | dict] | Mapping | None = None,
                  program_html: str | None = None) -> Path:
@@ -27,7 +27,9 @@ def write_report(out_dir: str | Path, summary: dict, strides: pd.DataFrame,
     summary
         The ``summary.json`` document (``docs/summary-schema.md``).
     strides
-        The per-stance table (``strides.csv``).
+        The per-stance table (``strides.csv``), or ``None`` for a summary without strides
+        (a watch file's): the phases, joint angles and left/right sections are then left out
+        and the report says what they need.
     angles
         ``angles.csv`` (``time_s`` and per-side angle columns), or ``None``.
     findings

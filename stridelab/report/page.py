@@ -56,6 +56,14 @@ def _facts(pairs: Iterable[tuple[str, object]], names: Iterable[str] = ()) -> st
     return f'<dl class="sl-facts">{items}</dl>'
 
 
+def _when(stamp: object) -> str | None:
+    """An ISO date-time as ``YYYY-MM-DD HH:MM`` (its own clock), or ``None``."""
+    try:
+        return f"{datetime.fromisoformat(str(stamp)):%Y-%m-%d %H:%M}" if stamp else None
+    except ValueError:
+        return str(stamp)
+
+
 def header(summary: dict, generated: datetime) -> str:
     """Title, what was analysed and how, and the warnings (prominent)."""
     file = summary.get("file") or "unknown file"
@@ -74,7 +82,7 @@ def header(summary: dict, generated: datetime) -> str:
         ("Sampling rate", f"{rate:g} Hz" if finite(rate) else None),
         ("Duration", f"{duration:.1f} s" if finite(duration) else None),
         ("Contacts", f"{n.get('L', 0)} left / {n.get('R', 0)} right" if n else None),
-        ("Foot strike", strike),
+        ("Foot strike", strike), ("Recorded", _when(summary.get("start_time"))),
         ("Report date", f"{generated:%Y-%m-%d %H:%M}"),
     ], names=("Clips", "File"))
     out = [f'<header class="sl-head"><h1>Running gait report</h1>'
@@ -88,50 +96,71 @@ def header(summary: dict, generated: datetime) -> str:
     return "".join(out)
 
 
-def metrics_section(summary: dict) -> str:
-    """Key metrics with mean, SD, CV, left, right, R - L and the symmetry index."""
-    metrics = {k: v for k, v in (summary.get("metrics") or {}).items() if isinstance(v, dict)}
-    keys = [k for k in ORDER if k in metrics] + [k for k in metrics if k not in ORDER]
-    sources = (summary.get("session") or {}).get("sources") or {}
-    rows = []
-    for key in keys:
-        if key == keys[0] or (key not in ORDER and keys[keys.index(key) - 1] in ORDER):
-            group = "Timing" if key in ORDER else "Running form"
-            rows.append(f'<tr class="sl-group"><th colspan="{9 if sources else 8}">{group}'
-                        "</th></tr>")
-        m, unit = metrics[key], unit_of(key, metrics[key])
+def _metric_row(summary: dict, key: str, sided: bool, sources: Mapping) -> str:
+    """One row of the key metrics: name and notes, mean, SD, CV (and the sides when ``sided``)."""
+    m = summary["metrics"][key]
+    unit = unit_of(key, m)
+    name = f"{label(key)} ({unit})" if unit and unit != "ratio" else label(key)
+    conf, error = m.get("confidence"), m.get("error")
+    notes = ([f"confidence {conf:.0%}"] if finite(conf) else []) + (
+        [f"\u00b1{fmt(error, unit)}{' ms' if unit == 'ms' else ''} measured error "
+         "(force plates)"] if finite(error) else [])
+    note = f' <span class="sl-note">{", ".join(notes)}</span>' if notes else ""
+    cells = [f"<td>{e(name)}{note}</td><td>{fmt(m.get('mean'), unit)}</td>"
+             f"<td>{fmt(m.get('sd'), unit)}</td><td>{fmt(m.get('cv_pct'), '%')}</td>"]
+    if sided:
         left, right = m.get("L"), m.get("R")
         diff = right - left if finite(left) and finite(right) else None
-        si = metric_si(summary, key)
-        name = f"{label(key)} ({unit})" if unit and unit != "ratio" else label(key)
-        conf, error = m.get("confidence"), m.get("error")
-        notes = ([f"confidence {conf:.0%}"] if finite(conf) else []) + (
-            [f"\u00b1{fmt(error, unit)}{' ms' if unit == 'ms' else ''} measured error "
-             "(force plates)"] if finite(error) else [])
-        note = f' <span class="sl-note">{", ".join(notes)}</span>' if notes else ""
-        rows.append(f"<tr><td>{e(name)}{note}</td><td>{fmt(m.get('mean'), unit)}</td>"
-                    f"<td>{fmt(m.get('sd'), unit)}</td><td>{fmt(m.get('cv_pct'), '%')}</td>"
-                    f'<td class="sl-l">{fmt(left, unit)}</td><td class="sl-r">'
-                    f"{fmt(right, unit)}</td><td>{fmt(diff, unit)}</td>"
-                    f"<td>{fmt(si, '%')}</td>"
-                    + (f"<td>{e(source_words(sources.get(key)))}</td>" if sources else "")
-                    + "</tr>")
-    head = ('<tr><th>Metric</th><th>Mean</th><th>SD</th><th>CV %</th><th class="sl-l">Left</th>'
-            '<th class="sl-r">Right</th><th>R \u2212 L</th><th>SI %</th>'
-            + ("<th>From</th>" if sources else "") + "</tr>")
-    unavailable = summary.get("unavailable") or {}
-    missing = "".join(f"<li>{e(label(k))}: {e(v)}</li>" for k, v in unavailable.items())
+        cells.append(f'<td class="sl-l">{fmt(left, unit)}</td><td class="sl-r">'
+                     f"{fmt(right, unit)}</td><td>{fmt(diff, unit)}</td>"
+                     f"<td>{fmt(metric_si(summary, key), '%')}</td>")
+    if sources:
+        cells.append(f"<td>{e(source_words(sources.get(key)))}</td>")
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def _si_note() -> str:
     band = load_thresholds()["report.symmetry.reference_band_pct"]
     return (
-        '<section id="metrics"><h2>Key metrics</h2>'
-        '<div class="sl-table-wrap"><table class="sl-data">'
-        f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
         f'<p class="sl-note">Symmetry index: {e(SI_FORMULA)}. 0 means both sides are equal; '
         "positive means the right value is larger. Given for times, cadence, knee flexion and "
         "vertical oscillation, where both sides are well above zero; for angles and distances "
         f"that can be near zero, compare R \u2212 L. The often quoted "
         f"\u00b1{band.value:g} % line is {e(band.evidence)} without prospective validation. "
-        "Cadence per side counts the steps that begin with that foot's contact.</p>"
+        "Cadence per side counts the steps that begin with that foot's contact.</p>")
+
+
+def metrics_section(summary: dict) -> str:
+    """Key metrics with mean, SD, CV, left, right, R - L and the symmetry index.
+
+    The side columns are left out when no metric has a left or right value (a watch file's
+    summary); a note then says so.
+    """
+    metrics = {k: v for k, v in (summary.get("metrics") or {}).items() if isinstance(v, dict)}
+    summary = {**summary, "metrics": metrics}
+    keys = [k for k in ORDER if k in metrics] + [k for k in metrics if k not in ORDER]
+    sources = (summary.get("session") or {}).get("sources") or {}
+    sided = any(finite(m.get(s)) for m in metrics.values() for s in ("L", "R"))
+    width = 4 + 4 * sided + bool(sources)
+    rows = []
+    for key in keys:
+        if key == keys[0] or (key not in ORDER and keys[keys.index(key) - 1] in ORDER):
+            group = "Timing" if key in ORDER else "Running form"
+            rows.append(f'<tr class="sl-group"><th colspan="{width}">{group}</th></tr>')
+        rows.append(_metric_row(summary, key, sided, sources))
+    head = ("<tr><th>Metric</th><th>Mean</th><th>SD</th><th>CV %</th>"
+            + ('<th class="sl-l">Left</th><th class="sl-r">Right</th><th>R \u2212 L</th>'
+               "<th>SI %</th>" if sided else "")
+            + ("<th>From</th>" if sources else "") + "</tr>")
+    sides_note = _si_note() if sided else (
+        '<p class="sl-note">No left or right values: this input gives one value per run '
+        "for both feet together.</p>")
+    unavailable = summary.get("unavailable") or {}
+    missing = "".join(f"<li>{e(label(k))}: {e(v)}</li>" for k, v in unavailable.items())
+    return (
+        '<section id="metrics"><h2>Key metrics</h2>'
+        '<div class="sl-table-wrap"><table class="sl-data">'
+        f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>" + sides_note
         + (f'<p class="sl-note">Not measured from this input:</p><ul class="sl-note">{missing}'
            "</ul>" if missing else "")
         + "</section>")
@@ -318,18 +347,39 @@ def program_section(fragment: str | None) -> str:
     return f'<section id="program"><h2>Strength and balance program</h2>{fragment}</section>'
 
 
-def render_html(summary: dict, strides: pd.DataFrame, angles: pd.DataFrame | None = None,
+def no_strides_section(summary: dict) -> str:
+    """What a summary without strides (a watch file's) cannot show, and what would show it."""
+    source = e(summary.get("source") or "a watch file")
+    return ('<section id="strides"><h2>Phases, joint angles and left/right</h2>'
+            f"<p>These results come from {source}: averages over the run, without the "
+            "single strides. The phases of the stride, the joint angles over the stride and "
+            "the left/right comparison need the strides of a video (<code>stridelab analyze "
+            "clip.mp4</code>) or of a motion-capture recording.</p></section>")
+
+
+def stride_sections(summary: dict, strides: pd.DataFrame | None,
+                    angles: pd.DataFrame | None) -> list[str]:
+    """Phases, joint angles and left/right; a note on what they need when there are no strides."""
+    if strides is None:
+        return [no_strides_section(summary)]
+    return [phases_section(summary, strides), angles_section(angles, strides),
+            symmetry_section(summary)]
+
+
+def render_html(summary: dict, strides: pd.DataFrame | None,
+                angles: pd.DataFrame | None = None,
                 findings: Sequence[Finding | dict] | Mapping | None = None,
                 program_html: str | None = None, generated: datetime | None = None) -> str:
-    """The whole report as one HTML string (see :func:`stridelab.report.write_report`)."""
+    """The whole report as one HTML string (see :func:`stridelab.report.write_report`).
+
+    ``strides`` is ``None`` for a summary without strides (a watch file's).
+    """
     generated = generated or datetime.now().astimezone()
     name = Path(str(summary.get("file") or "")).name
     body = "".join([
         header(summary, generated), metrics_section(summary), session_section(summary),
-        filming_section(summary),
-        phases_section(summary, strides),
-        angles_section(angles, strides), symmetry_section(summary), findings_section(findings),
-        program_section(program_html)])
+        filming_section(summary), *stride_sections(summary, strides, angles),
+        findings_section(findings), program_section(program_html)])
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'

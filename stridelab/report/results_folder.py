@@ -1,9 +1,10 @@
 """Read a results folder (``summary.json``, ``strides.csv`` and the optional files) for a report.
 
 The report reads only what earlier stages wrote (``docs/summary-schema.md``): ``summary.json``
-and ``strides.csv`` are required; ``angles.csv``, ``findings.json`` (read by
-:func:`stridelab.assess.model.read_findings_document`) and ``program.json`` are used when
-present.
+is required, and ``strides.csv`` too unless the summary comes from a watch file (``stridelab
+runs summary``: averages per run, no per-stride events); ``angles.csv``, ``findings.json``
+(read by :func:`stridelab.assess.model.read_findings_document`) and ``program.json`` are used
+when present.
 """
 
 from __future__ import annotations
@@ -17,13 +18,21 @@ import pandas as pd
 from stridelab.assess.model import Finding, read_findings_document
 from stridelab.errors import InputFileError, StridelabError
 
+STRIDELESS_KINDS = ("watch",)
+"""Summary kinds written without ``strides.csv``: the report leaves out the stride sections."""
+
+
+def has_strides(summary: dict) -> bool:
+    """Whether a results folder of this ``summary.json`` holds a ``strides.csv``."""
+    return str(summary.get("kind") or "").lower() not in STRIDELESS_KINDS
+
 
 @dataclass
 class ReportInputs:
     """Everything a report shows, read from one results folder."""
 
     summary: dict
-    strides: pd.DataFrame
+    strides: pd.DataFrame | None
     angles: pd.DataFrame | None = None
     findings: list[Finding] | None = None
     program_html: str | None = None
@@ -69,7 +78,10 @@ def render_program(path: str | Path) -> str | None:
 
 
 def load_results(results_dir: str | Path) -> ReportInputs:
-    """Read a results folder written by ``stridelab analyze`` (and the later stages).
+    """Read a results folder written by ``stridelab analyze`` or ``stridelab runs summary``.
+
+    A watch file's summary (``"kind": "watch"``) has no ``strides.csv``: its inputs carry
+    ``strides=None``.
 
     Raises
     ------
@@ -79,20 +91,31 @@ def load_results(results_dir: str | Path) -> ReportInputs:
     folder = Path(results_dir)
     if not folder.is_dir():
         raise StridelabError(f"{folder}: no such results folder (run `stridelab analyze` first)")
-    summary_path, strides_path = folder / "summary.json", folder / "strides.csv"
-    for path in (summary_path, strides_path):
-        if not path.is_file():
-            raise InputFileError(path, "missing: this folder was not written by "
+    summary = _read_summary(folder / "summary.json")
+    strides_path = folder / "strides.csv"
+    strides = None
+    if has_strides(summary):
+        if not strides_path.is_file():
+            raise InputFileError(strides_path, "missing: this folder was not written by "
                                  "`stridelab analyze`")
-    summary = _read_json(summary_path)
-    if not isinstance(summary, dict) or not isinstance(summary.get("metrics"), dict):
-        raise InputFileError(summary_path, "not a stridelab summary (no \"metrics\")")
-    strides = _read_csv(strides_path, ("side", "ic_s"))
+        strides = _read_csv(strides_path, ("side", "ic_s"))
     angles_path = folder / "angles.csv"
-    angles = _read_csv(angles_path, ("time_s",)) if angles_path.is_file() else None
+    angles = (_read_csv(angles_path, ("time_s",)) if strides is not None
+              and angles_path.is_file() else None)
     findings_path = folder / "findings.json"
     findings, notes = (read_findings_document(findings_path) if findings_path.is_file()
                        else (None, None))
     program_path = folder / "program.json"
     program = render_program(program_path) if program_path.is_file() else None
     return ReportInputs(summary, strides, angles, findings, program, notes)
+
+
+def _read_summary(path: Path) -> dict:
+    """``summary.json`` of a results folder, checked to be a stridelab summary."""
+    if not path.is_file():
+        raise InputFileError(path, "missing: this folder was not written by `stridelab "
+                             "analyze` (or `stridelab runs summary` for a watch file)")
+    summary = _read_json(path)
+    if not isinstance(summary, dict) or not isinstance(summary.get("metrics"), dict):
+        raise InputFileError(path, "not a stridelab summary (no \"metrics\")")
+    return summary
