@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from stridelab.errors import InputFileError
@@ -43,12 +44,13 @@ def read_trc(path: str | Path, markerset: MarkerSet | None = None) -> Recording:
         fs = float(header["DataRate"])
     except (KeyError, ValueError) as exc:
         raise InputFileError(path, "no valid DataRate in the header") from exc
+    if not np.isfinite(fs) or fs <= 0:
+        raise InputFileError(path, f"DataRate {fs:g} Hz in the header: not a frame rate")
     units = header.get("Units", "m").strip().lower()
     if units not in UNIT_TO_M:
         raise InputFileError(path, f"unknown units {units!r} (expected mm, cm or m)")
     names = [n.strip() for n in lines[3].split("\t")[2:] if n.strip()]
-    table = pd.read_csv(path, sep="\t", skiprows=5, header=None, engine="c")
-    coords = table.iloc[:, 2 : 2 + 3 * len(names)].to_numpy(dtype=float)
+    coords = _coordinates(path, len(names))
     if coords.shape[1] < 3 * len(names) or len(coords) < 2:
         raise InputFileError(path, "marker columns or frames missing")
     scale = UNIT_TO_M[units]
@@ -56,3 +58,30 @@ def read_trc(path: str | Path, markerset: MarkerSet | None = None) -> Recording:
     if markerset is None:
         markerset = guess_markerset(names, path)
     return Recording(points, fs, path, markerset)
+
+
+def _coordinates(path: Path, n_markers: int) -> np.ndarray:
+    """The ``(n_frames, 3 * n_markers)`` coordinates; refused where a cell is not a number."""
+    try:
+        table = pd.read_csv(path, sep="\t", skiprows=5, header=None, engine="c")
+        coords = table.iloc[:, 2 : 2 + 3 * n_markers].to_numpy(dtype=float)
+    except (ValueError, UnicodeDecodeError) as exc:  # pandas' ParserError is a ValueError
+        raise InputFileError(path, _table_problem(path, n_markers, exc)) from exc
+    if np.isinf(coords).any():
+        raise InputFileError(path, "infinite coordinates")
+    return coords
+
+
+def _table_problem(path: Path, n_markers: int, exc: Exception) -> str:
+    """Which cell is not a number (read again as text), or the parser's words."""
+    try:
+        block = pd.read_csv(path, sep="\t", skiprows=5, header=None, engine="c",
+                            dtype=str).iloc[:, 2 : 2 + 3 * n_markers]
+    except (ValueError, UnicodeDecodeError):
+        return f"unreadable table ({' '.join(str(exc).split())[:200]})"
+    bad = (block.apply(lambda col: pd.to_numeric(col, errors="coerce")).isna()
+           & block.notna()).to_numpy()
+    if not bad.any():
+        return f"unreadable table ({' '.join(str(exc).split())[:200]})"
+    row, col = np.argwhere(bad)[0]
+    return f"data row {row + 1}, column {col + 3}: {block.iat[row, col]!r} is not a number"

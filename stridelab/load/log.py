@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stridelab.errors import InputFileError
-from stridelab.io.activity import SourceFile, iter_sources, read_activity
+from stridelab.io.activity import Activity, SourceFile, iter_sources, read_activity
 from stridelab.io.isolate import decoder_session
 from stridelab.load.totals import activity_totals
 from stridelab.store.db import ActivityStore
@@ -51,17 +51,36 @@ def import_source(store: ActivityStore, source: SourceFile) -> ImportOutcome:
         existing = store.find_hash(sha256)
         if existing is not None:
             return ImportOutcome(source.name, PRESENT, activity_id=existing)
-        activity = read_activity(data, source.name, source.fmt)
+        activity, totals, summary = _decode(data, source)
     except InputFileError as exc:
         return ImportOutcome(source.name, REJECTED, reason=exc.problem)
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
-        return ImportOutcome(source.name, REJECTED,
-                             reason=f"unreadable content ({type(exc).__name__}: {exc})")
-    totals = activity_totals(activity)
-    summary = watch_summary(activity, file=source.name).to_dict()
     stored = store.add(activity, sha256, totals, summary)
     return ImportOutcome(source.name, IMPORTED, activity_id=stored.id, sport=stored.sport,
                          warnings=stored.warnings)
+
+
+def _decode(data: bytes, source: SourceFile) -> tuple[Activity, dict, dict]:
+    """The activity, its totals and its summary; whatever fails there is the file's problem.
+
+    Damaged content can still surprise a step after the reader (a zero mean, a date out of
+    range): that file is rejected with the error's name, and the import goes on.
+
+    Raises
+    ------
+    InputFileError
+        For any failure of the file, the decoders' own included.
+    """
+    try:
+        activity = read_activity(data, source.name, source.fmt)
+        totals = activity_totals(activity)
+        summary = watch_summary(activity, file=source.name).to_dict()
+    except InputFileError:
+        raise
+    except Exception as exc:
+        text = " ".join(str(exc).split())[:200]
+        raise InputFileError(source.name, f"unreadable content ({type(exc).__name__}: {text})"
+                             ) from exc
+    return activity, totals, summary
 
 
 def import_paths(

@@ -48,3 +48,26 @@ def test_the_command_names_the_bad_file_and_imports_the_rest(activities_dir, db_
     assert "Traceback" not in output and "PanicException" not in output
     assert "m_fenix2_damaged.fit" in output and "decoder crashed" in output
     assert "│ imported        │     3 │" in output
+
+
+def test_a_failure_after_the_reader_rejects_only_that_file(activities_dir, db_path, tmp_path,
+                                                          monkeypatch):
+    """Damaged but readable content may still trip a later step (a zero mean, say)."""
+    from stridelab.load import log
+
+    def summary(activity, file):
+        if file.endswith("a_odd.fit"):
+            raise ZeroDivisionError("float division by zero")
+        return real_summary(activity, file=file)
+
+    real_summary = log.watch_summary
+    monkeypatch.setattr(log, "watch_summary", summary)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.copy(activities_dir / "Activity.fit", folder / "a_odd.fit")
+    shutil.copy(activities_dir / "garmin-fenix-5-run.fit", folder / "b_fenix5.fit")
+    with ActivityStore(db_path) as store:
+        outcomes = import_paths(store, [folder])
+    assert [(o.status, o.reason) for o in outcomes] == [
+        (REJECTED, "unreadable content (ZeroDivisionError: float division by zero)"),
+        (IMPORTED, None)]

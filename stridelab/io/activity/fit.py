@@ -13,13 +13,12 @@ Set ``STRIDELAB_FIT_DECODER`` to ``sdk`` or ``fitfast`` to force one (tests cros
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
 
 from stridelab.errors import DecoderError, InputFileError
-from stridelab.io.activity.model import Activity, steps_per_minute
+from stridelab.io.activity.model import Activity, steps_per_minute, utc_start
 from stridelab.io.isolate import decode_isolated
 
 FIT_EPOCH_S = 631_065_600  # 1989-12-31T00:00:00Z, the FIT time origin, in Unix seconds
@@ -273,7 +272,7 @@ def _build(
         format="fit",
         sport=sport,
         sub_sport=sub_sport if isinstance(sub_sport, str) else None,
-        start_utc=datetime.fromtimestamp(start_s, tz=timezone.utc),
+        start_utc=utc_start(start_s, records["time_s"], source),
         utc_offset_s=_utc_offset(_first(meta, "activity")),
         records=records,
         totals=totals,

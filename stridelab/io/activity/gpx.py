@@ -16,6 +16,7 @@ from stridelab.io.activity.model import (
     cumulative_gps_distance,
     normalise_sport,
     steps_per_minute,
+    utc_start,
 )
 
 #: Extension element local names -> channel (Garmin TrackPointExtension v1/v2, Strava).
@@ -95,12 +96,11 @@ def read_gpx(data: bytes, source: str) -> Activity:
             records[channel] = values
     if "cadence_spm" in records:
         records["cadence_spm"] = steps_per_minute(records["cadence_spm"], sport, warnings)
-    start = points[0].time
     return Activity(
         source=source,
         format="gpx",
         sport=sport,
-        start_utc=start.replace(tzinfo=start.tzinfo or timezone.utc).astimezone(timezone.utc),
+        start_utc=utc_start(float(records["time_s"][0]), records["time_s"], source),
         utc_offset_s=None,
         records=records,
         totals={},

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
+from stridelab.errors import InputFileError
+
 #: Per-record channels an :class:`Activity` may hold, with their units in the name.
 CHANNELS: tuple[str, ...] = (
     "time_s",  # UTC epoch seconds
@@ -45,6 +47,10 @@ RUNNING_SPORTS = frozenset({"running"})
 FOOT_SPORTS = frozenset({"running", "walking", "hiking", "trail_running", "mountaineering"})
 
 EARTH_RADIUS_M = 6_371_008.8  # IUGG mean Earth radius
+
+#: Record times an activity may have (Unix seconds): 1970-01-01 up to 2200-01-01. A damaged
+#: time outside them is refused: Python dates end at year 9999, and a training log cannot use it.
+TIME_RANGE_S = (0.0, 7_258_118_400.0)
 
 
 @dataclass
@@ -135,6 +141,39 @@ class Activity:
         if fallback_tz is not None:
             return self.start_utc.astimezone(fallback_tz)
         return self.start_utc.astimezone()
+
+
+def utc_start(seconds: float, times: np.ndarray, source: str) -> datetime:
+    """The start as an aware UTC datetime, once the start and all record times are plausible.
+
+    Parameters
+    ----------
+    seconds
+        The start, Unix seconds.
+    times
+        The records' times, Unix seconds (NaN where unknown).
+    source
+        Name for messages.
+
+    Raises
+    ------
+    InputFileError
+        When a time lies outside :data:`TIME_RANGE_S`.
+    """
+    finite = times[np.isfinite(times)]
+    for label, value in (("start", seconds),
+                         ("first record", finite.min() if finite.size else seconds),
+                         ("last record", finite.max() if finite.size else seconds)):
+        if not TIME_RANGE_S[0] <= value < TIME_RANGE_S[1]:  # False for NaN too
+            raise InputFileError(source, f"{label} time {_year(value)} lies outside 1970-2200: "
+                                         "damaged times, not a recorded activity")
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def _year(seconds: float) -> str:
+    if not np.isfinite(seconds):
+        return "unknown"
+    return f"in year {1970 + seconds / 31_556_952:.0f}"
 
 
 def haversine_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -13,7 +13,12 @@ from datetime import datetime, timezone
 import numpy as np
 
 from stridelab.errors import InputFileError
-from stridelab.io.activity.model import Activity, normalise_sport, steps_per_minute
+from stridelab.io.activity.model import (
+    Activity,
+    normalise_sport,
+    steps_per_minute,
+    utc_start,
+)
 
 
 def _time(text: str | None) -> float | None:
@@ -69,7 +74,7 @@ def read_tcx(data: bytes, source: str) -> Activity:
         raise InputFileError(source, "empty file (0 bytes)")
     try:
         root = ET.fromstring(data)
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError, ValueError) as exc:  # LookupError: unknown encoding
         raise InputFileError(source, f"not a readable TCX (XML) file: {exc}") from exc
     activity = root.find("{*}Activities/{*}Activity")
     if activity is None:
@@ -107,7 +112,7 @@ def read_tcx(data: bytes, source: str) -> Activity:
         source=source,
         format="tcx",
         sport=sport,
-        start_utc=datetime.fromtimestamp(start, tz=timezone.utc),
+        start_utc=utc_start(start, records["time_s"], source),
         utc_offset_s=None,
         records=records,
         totals=totals,
