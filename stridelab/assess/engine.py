@@ -20,7 +20,9 @@ lowered where the measurement cannot separate the bands:
   within-day repeatability 3-8 deg; other angles: 4.1 deg mean error, Pagnon 2022): a value
   ``d < tol`` from the nearest edge could lie in the neighbouring band, so confidence is
   multiplied by ``0.5 + 0.5 d / tol``, and the explanation says so. A value smaller than
-  ``tol`` is also said to be indistinguishable from 0.
+  ``tol`` is also said to be indistinguishable from 0; where 0 lies in an "ok" band and the
+  value in another, it is read in the band of 0: a value that cannot be told apart from 0 is
+  never a finding that asks for exercises.
 - Left/right timing differences: rounding each event to a frame of ``T = 1/fs`` adds a
   uniform error (variance ``T^2 / 12``) to each event, so each duration gets variance
   ``T^2 / 6`` and the difference of two side means over ``n_L`` and ``n_R`` contacts has
@@ -32,6 +34,13 @@ lowered where the measurement cannot separate the bands:
   mean ``d < error`` from an edge gets ``0.5 + 0.5 d / error``. Its symmetry index carries the
   error of two legs' means, ``u = 100 sqrt(2) error / mean`` points, when that exceeds the
   frame rounding's.
+
+A measure assessed from its mean (timing, vertical oscillation) says when one side alone lies
+in another band than the mean ("the right side alone (0.44) is at or above 0.40"). Trunk lean
+is one finding, over the stride, with the lean at mid-stance read beside it. The foot-strike
+pattern is :func:`stridelab.summary.build.strike_pattern` of the shares (a tie is "mixed"),
+the same label the summary carries, with the method that gave it; a foot-angle finding whose
+angle band names another pattern than the force plate's strike index says so.
 """
 
 from __future__ import annotations
@@ -44,6 +53,8 @@ from stridelab.assess.model import Finding
 from stridelab.assess.rules import ASYMMETRY, FOOT_STRIKE, RULES, Band, Rule
 from stridelab.errors import StridelabError
 from stridelab.summary import Summary
+from stridelab.summary.build import STRIKE_METHODS, strike_pattern
+from stridelab.summary.glossary import load_glossary
 from stridelab.symmetry import robinson_si, vendor_from_robinson, vendor_si
 from stridelab.thresholds import Threshold, load_thresholds
 from stridelab.units import finite, format_number, format_value
@@ -51,8 +62,10 @@ from stridelab.units import finite, format_number, format_value
 TWO_D_KINDS = frozenset({"video", "keypoints"})
 SIDE_WORDS = {"L": "left", "R": "right"}
 
-#: Metrics read beside another one (not assessed on their own).
-COMPANIONS = {"overstride_ratio": "overstride_cm"}
+#: Metrics read beside another one (not assessed on their own): the companion's key and the
+#: template of the ``{extra}`` field (``{value}``: its value; ``{signed}``: worded by sign).
+COMPANIONS = {"overstride_ratio": ("overstride_cm", " ({value})"),
+              "trunk_lean_deg": ("trunk_lean_midstance_deg", " ({signed} at mid-stance)")}
 
 _UNIT_ALIASES = {
     "°": "deg", "degrees": "deg", "degree": "deg", "spm": "steps/min",
@@ -159,7 +172,7 @@ class Assessment:
                 self.findings_ += self._foot_strike(rule, edges, summary)
             else:
                 self.findings_ += self._metric(rule, edges, summary)
-        used = {r.metric for r in self.rules} | set(COMPANIONS.values())
+        used = {r.metric for r in self.rules} | {c for c, _ in COMPANIONS.values()}
         self.not_assessed_ = sorted(k for k in metrics if k not in used)
         return self
 
@@ -206,49 +219,98 @@ class Assessment:
             return []
         confidence = _finite(m.get("confidence"))
         confidence = 1.0 if confidence is None else confidence
-        mean = _finite(m.get("mean"))
         sides = {s: _finite(m.get(s)) for s in ("L", "R")}
-        sided = rule.per_side and self.per_side
-        if sided and any(v is not None for v in sides.values()):
-            items = [(s, v) for s, v in sides.items() if v is not None]
-        elif mean is not None:
-            items = [(None, mean)]
-        else:
-            return []
+        items = self._items(rule, _finite(m.get("mean")), sides)
+        if items and any(s is not None for s, _ in items) and self._near:
+            confidence *= self._near_conf
         both = all(v is not None for v in sides.values())
         sides_text = (f" (left {format_value(sides['L'], unit)}, right "
-                      f"{format_value(sides['R'], unit)})") if both and not sided else ""
-        companion = summary["metrics"].get(COMPANIONS.get(rule.metric, ""), None)
+                      f"{format_value(sides['R'], unit)})") if both and items and \
+            items[0][0] is None else ""
         out = []
-        if sided and self._near and any(s is not None for s, _ in items):
-            far = "L" if self._near == "R" else "R"
-            if any(s == far for s, _ in items):
-                self.not_measurable_[f"{rule.metric} ({SIDE_WORDS[far]})"] = ONE_VIEW_FAR
-            items = [(s, v) for s, v in items if s != far]
-            confidence *= self._near_conf
         for side, value in items:
-            i = sum(value >= e for e in edges)
-            band = rule.bands[i]
-            extra = ""
-            if isinstance(companion, Mapping):
-                cm = _finite(companion.get(side)) if side else _finite(companion.get("mean"))
-                if cm is not None:
-                    extra = f" ({format_value(cm, 'cm')})"
-            ctx = _context(value, unit, edges, i, side, sides_text, extra, rule.metric)
-            text = band.text.format(**ctx)
-            conf, keys = confidence, ()
+            i = _band_index(value, edges)
+            conf, note, keys = confidence, "", ()
+            zero = False
             if rule.tolerance_key and self._two_d:
+                i, zero = self._zero_band(rule, value, edges, i)
                 factor, note = self._tolerance(rule.tolerance_key, value, edges, unit)
-                conf *= factor
-                text += note
-                keys = (rule.tolerance_key,)
+                conf, keys = conf * factor, (rule.tolerance_key,)
             elif _finite(m.get("error")) and side is None:
                 factor, note = _measured_error(value, edges, unit, _finite(m.get("error")),
                                                summary)
                 conf *= factor
-                text += note
+            band = rule.bands[i]
+            ctx = _context(value, unit, edges, i, side, sides_text, rule, summary)
+            text = (self._zero_text(rule, band, value, unit, ctx) if zero
+                    else band.text.format(**ctx) + note)
+            if side is None and sides_text:
+                text += self._side_note(rule, edges, sides, i, unit)
+            if rule.metric == "foot_inclination_ic_deg":
+                text += _strike_index_note(summary, side, band)
             out.append(self._finding(rule, band, value, unit, side, conf, text, keys))
         return out
+
+    def _items(self, rule: Rule, mean: float | None,
+               sides: dict[str, float | None]) -> list[tuple[str | None, float]]:
+        """The values to assess: one per side (sided rules) or the mean."""
+        sided = rule.per_side and self.per_side
+        if sided and any(v is not None for v in sides.values()):
+            items = [(s, v) for s, v in sides.items() if v is not None]
+            if self._near:
+                far = "L" if self._near == "R" else "R"
+                if any(s == far for s, _ in items):
+                    self.not_measurable_[f"{rule.metric} ({SIDE_WORDS[far]})"] = ONE_VIEW_FAR
+                items = [(s, v) for s, v in items if s != far]
+            return items
+        return [(None, mean)] if mean is not None else []
+
+    def _zero_band(self, rule: Rule, value: float, edges: list[float],
+                   i: int) -> tuple[int, bool]:
+        """The band of 0 for a value that cannot be told apart from 0, when that band is ok.
+
+        A 2D value smaller than the rule's tolerance may be 0; where 0 lies in an "ok" band
+        and the value in another, the value is read in the band of 0, so that no finding
+        that asks for exercises rests on a value indistinguishable from 0.
+
+        Returns
+        -------
+        tuple
+            The band index, and whether it is the band of 0 instead of the value's own.
+        """
+        zero = _band_index(0.0, edges)
+        if (abs(value) >= self._row(rule.tolerance_key).value or zero == i
+                or rule.bands[i].severity == "ok" or rule.bands[zero].severity != "ok"):
+            return i, False
+        return zero, True
+
+    def _zero_text(self, rule: Rule, band: Band, value: float, unit: str,
+                   ctx: Mapping[str, str]) -> str:
+        """The words of a value read in the band of 0 (:meth:`_zero_band`)."""
+        tol = self._row(rule.tolerance_key).value
+        where = f" ({ctx['side']})" if ctx["side"] != "stance" else ""
+        return (f"{rule.title}{where}: {ctx['signed']}. Measured on 2D video, this is smaller "
+                f"than the {format_value(tol, unit)} measurement tolerance, so it cannot be "
+                f"told apart from 0, which lies in the {band.name} band: it is read as "
+                f"{band.name}, with nothing to act on.")
+
+    def _side_note(self, rule: Rule, edges: list[float], sides: dict[str, float | None],
+                   i: int, unit: str) -> str:
+        """Say which side alone lies in another band than the mean, and where."""
+        parts = []
+        for side, value in sides.items():
+            j = _band_index(value, edges) if value is not None else i
+            if j == i:
+                continue
+            where = (f"at or above {format_value(edges[j - 1], unit)}" if j > i
+                     else f"below {format_value(edges[j], unit)}")
+            hidden = " (the far leg, partly hidden)" if self._near and side != self._near \
+                else ""
+            parts.append(f"the {SIDE_WORDS[side]} side alone ({format_value(value, unit)})"
+                         f"{hidden} is {where}: {rule.bands[j].name}")
+        if not parts:
+            return ""
+        return f" That is the mean of both sides; {' and '.join(parts)}."
 
     def _tolerance(self, key: str, value: float, edges: list[float],
                    unit: str) -> tuple[float, str]:
@@ -306,36 +368,25 @@ class Assessment:
         block = summary.get("foot_strike")
         if not isinstance(block, Mapping):
             return []
-        shares = block.get("shares") if isinstance(block.get("shares"), Mapping) else {}
-        shares = {str(k): v for k, v in ((k, _finite(v)) for k, v in shares.items())
-                  if v is not None}
-        if shares and max(shares.values()) > 1:  # given in percent
-            shares = {k: v / 100.0 for k, v in shares.items()}
-        overall = block.get("overall")
-        by_side = [f"{SIDE_WORDS[s]} foot {block[s]}" for s in ("L", "R")
-                   if isinstance(block.get(s), str)]
-        by_side_text = f" ({', '.join(by_side)})" if by_side else ""
+        shares = _shares(block)
         if shares:
-            pattern, value = max(shares.items(), key=lambda kv: kv[1])
-        elif isinstance(overall, str):
-            pattern, value = overall, None
+            pattern = strike_pattern(shares, edges[0])
+            value = shares.get(pattern, max(shares.values()))
+        elif isinstance(block.get("overall"), str):
+            pattern, value = block["overall"], None
         else:
             return []
-        i = 1 if value is None else sum(value >= e for e in edges)
+        i = 0 if pattern == "mixed" else 1
         band = rule.bands[i]
-        share_text = ", ".join(f"{k} {format_value(v, 'fraction')}" for k, v in
-                               sorted(shares.items(), key=lambda kv: -kv[1]))
-        notes = {
-            "rearfoot": "Most distance runners land heel first.",
-            "midfoot": "The whole foot meets the ground at about the same time.",
-            "forefoot": "A forefoot landing asks more of the calves and Achilles tendon.",
-        }
+        method = block.get("method")
         ctx = {
-            "pattern": {"rearfoot": "heel first", "midfoot": "on the midfoot",
-                        "forefoot": "on the forefoot"}.get(pattern, pattern),
-            "share": share_text if i == 0 else (
-                format_value(value, "fraction") if value is not None else "most"),
-            "by_side": by_side_text, "pattern_note": notes.get(pattern, ""),
+            "pattern": PATTERN_WORDS.get(pattern, pattern),
+            "share": (", ".join(f"{k} {format_value(v, 'fraction')}" for k, v in
+                                sorted(shares.items(), key=lambda kv: -kv[1])) if i == 0
+                      else format_value(value, "fraction") if value is not None else "most"),
+            "by_side": _by_side(block), "pattern_note": PATTERN_NOTES.get(pattern, ""),
+            "method": f" ({method})" if isinstance(method, str) and method else "",
+            "hi": format_value(edges[0], "fraction"),
         }
         text = band.text.format(**ctx)
         if i > 0:  # a consistent pattern is named after the pattern
@@ -344,12 +395,72 @@ class Assessment:
         return [self._finding(rule, band, value, "fraction", None, 1.0, text)]
 
 
+PATTERN_WORDS = {"rearfoot": "heel first", "midfoot": "on the midfoot",
+                 "forefoot": "on the forefoot"}
+PATTERN_NOTES = {
+    "rearfoot": "Most distance runners land heel first.",
+    "midfoot": "The whole foot meets the ground at about the same time.",
+    "forefoot": "A forefoot landing asks more of the calves and Achilles tendon.",
+}
+
+
+def _shares(block: Mapping) -> dict[str, float]:
+    """The foot-strike block's shares as fractions (given in percent when any exceeds 1)."""
+    raw = block.get("shares") if isinstance(block.get("shares"), Mapping) else {}
+    shares = {str(k): v for k, v in ((k, _finite(v)) for k, v in raw.items()) if v is not None}
+    if shares and max(shares.values()) > 1:
+        shares = {k: v / 100.0 for k, v in shares.items()}
+    return shares
+
+
+def _by_side(block: Mapping) -> str:
+    """``" (left foot rearfoot, right foot midfoot)"`` from the block's side labels."""
+    words = [f"{SIDE_WORDS[s]} foot {block[s]}" for s in ("L", "R")
+             if isinstance(block.get(s), str)]
+    return f" ({', '.join(words)})" if words else ""
+
+
+def _band_index(value: float, edges: list[float]) -> int:
+    """Index of the band holding ``value`` (a value on an edge belongs to the band above)."""
+    return sum(value >= e for e in edges)
+
+
+def _signed(value: float, unit: str, directions: tuple[str, str] | None) -> str:
+    """The value's size worded by its sign (``"1.5 deg backward"``); plain without words."""
+    if directions is None:
+        return format_value(value, unit)
+    negative = value < 0 and format_number(abs(value), unit) != format_number(0.0, unit)
+    return directions[0 if negative else 1].format(abs=format_value(abs(value), unit))
+
+
+def _companion(rule: Rule, side: str | None, summary: Mapping) -> str:
+    """The ``{extra}`` field: the companion measure of ``rule``, for one side or the mean."""
+    key, template = COMPANIONS.get(rule.metric, ("", ""))
+    companion = summary["metrics"].get(key) if key else None
+    if not isinstance(companion, Mapping):
+        return ""
+    value = _finite(companion.get(side) if side else companion.get("mean"))
+    if value is None:
+        return ""
+    unit = _norm_unit(companion.get("unit")) or load_glossary()[key].unit
+    return template.format(value=format_value(value, unit),
+                           signed=_signed(value, unit, rule.directions))
+
+
+def _reference(summary: Mapping, metric: str) -> str:
+    """How an angle is referenced: to standing (a static trial) or to the floor."""
+    m = summary["metrics"].get(metric)
+    derived = str(m.get("derived") or "") if isinstance(m, Mapping) else ""
+    return " relative to standing" if "standing" in derived else " against the floor"
+
+
 def _context(value: float, unit: str, edges: list[float], i: int, side: str | None,
-             sides_text: str, extra: str, metric: str) -> dict[str, str]:
+             sides_text: str, rule: Rule, summary: Mapping) -> dict[str, str]:
     side_word = SIDE_WORDS.get(side or "", "")
     return {
         "value": format_value(value, unit),
         "abs": format_value(abs(value), unit),
+        "signed": _signed(value, unit, rule.directions),
         "pct": format_value(value, "fraction"),
         "lo": format_value(edges[i - 1], unit) if i > 0 else "",
         "hi": format_value(edges[i], unit) if i < len(edges) else "",
@@ -359,10 +470,26 @@ def _context(value: float, unit: str, edges: list[float], i: int, side: str | No
         "leg_cap": f"Your {side_word} leg" if side_word else "Each leg",
         "leg_low": f"your {side_word}" if side_word else "each",
         "sides": sides_text,
-        "extra": extra,
-        "where": " at mid-stance" if metric.endswith("midstance_deg")
-        else " on average over the stride",
+        "extra": _companion(rule, side, summary),
+        "where": " on average over the stride",
+        "reference": _reference(summary, rule.metric),
     }
+
+
+def _strike_index_note(summary: Mapping, side: str | None, band: Band) -> str:
+    """When the force plate's strike index names another pattern than the foot's angle."""
+    block = summary.get("foot_strike")
+    if not isinstance(block, Mapping):
+        return ""
+    if not str(block.get("method") or "").startswith(STRIKE_METHODS["strike_index"]):
+        return ""
+    label = block.get(side) if side else block.get("overall")
+    implied = {"heel": "rearfoot"}.get(band.name.split()[0], band.name.split()[0])
+    if not isinstance(label, str) or label in (implied, "mixed"):
+        return ""
+    return (f" The force plate's strike index, which measures where the foot first loads the "
+            f"ground, calls this foot's landing {label}; the foot-strike pattern follows the "
+            "strike index, the foot angle is an estimate of it from the markers.")
 
 
 def _measured_error(value: float, edges: list[float], unit: str, error: float,

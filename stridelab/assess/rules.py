@@ -17,17 +17,26 @@ ranges such as ``{lo_n}-{hi}``), ``{pct}`` (value x 100, for ratios), ``{side}``
 (``"left"``, ``"right"``; ``"stance"`` for a mean), ``{leg}`` (``"your left leg"``; ``"one
 leg"``), ``{leg_cap}`` (``"Your left leg"``; ``"Each leg"``), ``{leg_low}`` (``"your left"``;
 ``"each"``), ``{sides}`` (``" (left 244 ms, right 243 ms)"`` for metrics not assessed per
-side, else empty), ``{extra}`` (overstriding: the distance in cm), ``{where}`` (trunk lean:
-over the stride or at mid-stance). Asymmetry findings use ``{lr}``, ``{robinson}``,
-``{vendor}``, ``{longer}``, ``{lo}``, ``{hi}``; the foot-strike finding ``{pattern}``,
-``{share}``, ``{by_side}`` and ``{pattern_note}``.
+side, else empty), ``{extra}`` (the companion measure: overstriding's distance in cm, the
+trunk lean at mid-stance), ``{where}`` (trunk lean: over the stride), ``{signed}`` (the
+value's size worded by its sign, from the rule's ``directions``: ``"1.5 deg backward"``),
+``{reference}`` (foot angle: ``" relative to standing"`` or ``" against the floor"``).
+Asymmetry findings use ``{lr}``, ``{robinson}``, ``{vendor}``, ``{longer}``, ``{lo}``,
+``{hi}``; the foot-strike finding ``{pattern}``, ``{share}``, ``{by_side}``,
+``{pattern_note}`` and ``{method}``.
+
+Titles are the glossary's names (:mod:`stridelab.summary.glossary`): a rule's title is the
+name of its metric, a left/right comparison's "Left/right difference in" that name. A text
+never claims what its value contradicts: every band's words hold for every value the band
+can hold (``tests/assess/test_assess_claims.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+from stridelab.summary.glossary import asymmetry_title, name
 from stridelab.thresholds import Threshold
 
 # Injury names (science.md §3), used as they are shown to people.
@@ -87,7 +96,8 @@ class Rule:
     metric
         ``summary.json`` metric key (for asymmetry: the metric whose sides are compared).
     title
-        Heading for people.
+        Heading for people; default: the glossary's name of the metric (for a left/right
+        comparison, "Left/right difference in" that name).
     edges
         ``thresholds.csv`` keys of the band edges, ascending by value.
     bands
@@ -108,21 +118,29 @@ class Rule:
         evidence, as text for this value.
     extra_keys
         Further ``thresholds.csv`` rows the finding uses (listed in ``threshold_keys``).
+    directions
+        Templates for a negative and a positive value (``"{abs} backward"``, ``"{abs}
+        forward"``), the texts' ``{signed}``: a signed measure is never worded against its
+        sign.
     """
 
     key: str
     metric: str
-    title: str
     edges: tuple[str, ...]
     bands: tuple[Band, ...]
+    title: str = ""
     kind: str = METRIC
     per_side: bool = False
     running_only: bool = True
     tolerance_key: str | None = None
     other_view: OtherView | None = None
     extra_keys: tuple[str, ...] = ()
+    directions: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:  # a rule table error is a bug: fail at import
+        if not self.title:
+            title = asymmetry_title(self.metric) if self.kind == ASYMMETRY else name(self.metric)
+            object.__setattr__(self, "title", title)
         if len(self.bands) != len(self.edges) + 1:
             raise ValueError(f"rule {self.key}: {len(self.edges)} edges need "
                              f"{len(self.edges) + 1} bands, got {len(self.bands)}")
@@ -156,15 +174,17 @@ def _lean_other_view(value: float, t: Mapping[str, Threshold]) -> str:
 # --- band texts --------------------------------------------------------------------------
 
 _LEAN_BACK = (
-    "Your trunk leans {abs} backward. Most runners lean slightly forward (the low-lean group "
-    "of Teng & Powers 2015 averaged 3.6 +/- 2.8 deg); leaning back is unusual and worth a "
-    "look on video. Trunk and hip strength make an upright-to-slightly-forward posture "
-    "easier to hold.")
+    "Your trunk leans {abs} backward{where}{extra}, further back than the {hi} line. Most "
+    "runners lean slightly forward (the low-lean group of Teng & Powers 2015 averaged 3.6 "
+    "+/- 2.8 deg); leaning back is unusual and worth a look on video. Trunk and hip strength "
+    "make an upright-to-slightly-forward posture easier to hold.")
 _LEAN_OK = (
-    "Your trunk leans {value} forward{where}, like most runners (3.6 +/- 2.8 deg in the "
-    "low-lean group of Teng & Powers 2015). Nothing to change here.")
+    "Your trunk leans {signed}{where}{extra}, within the range of most runners ({lo} to "
+    "{hi} forward; 3.6 +/- 2.8 deg in the low-lean group of Teng & Powers 2015). Nothing to "
+    "change here.")
 _LEAN_FORWARD = (
-    "Your trunk leans {value} forward{where}. More lean moves work from the knees to the hips "
+    "Your trunk leans {value} forward{where}{extra}, {lo} or more. More lean moves work from "
+    "the knees to the hips "
     "and back (Teng & Powers 2015), and leaning further forward raised the energy cost of "
     "running by about 8 % (Carson 2024). Injured runners leaned further forward at "
     "mid-stance than uninjured ones (Bramah 2018, a comparison after injury, not a "
@@ -192,11 +212,11 @@ _ASYM_HIGH = (
     "sensible response.")
 
 _TRUNK_LEAN = Rule(
-    key="trunk_lean", metric="trunk_lean_deg", title="Forward trunk lean",
+    key="trunk_lean", metric="trunk_lean_deg",
     edges=("assess.trunk_lean.backward_deg", "assess.trunk_lean.forward_deg"),
     extra_keys=("assess.trunk_lean.article_low_deg", "assess.trunk_lean.article_high_deg"),
     tolerance_key="assess.angle.error_2d_deg",
-    other_view=_lean_other_view,
+    other_view=_lean_other_view, directions=("{abs} backward", "{abs} forward"),
     bands=(
         Band("backward", "watch", _LEAN_BACK, "assess.trunk_lean.backward_deg",
              ("core", "arms_trunk")),
@@ -205,11 +225,11 @@ _TRUNK_LEAN = Rule(
              ("core", "glute_max", "hamstrings"), BRAMAH),
     ),
 )
-"""Trunk lean over the stride; the mid-stance rule is the same with another metric."""
+"""Trunk lean over the stride: one finding, with the lean at mid-stance read beside it."""
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        key="cadence", metric="cadence_spm", title="Step rate (cadence)",
+        key="cadence", metric="cadence_spm",
         edges=("assess.cadence.low_spm", "assess.cadence.high_spm"),
         extra_keys=("assess.cadence.convention_spm",),
         other_view=_cadence_other_view,
@@ -226,18 +246,19 @@ RULES: tuple[Rule, ...] = (
                  "171 +/- 8 steps/min, two standard deviations either side).",
                  "assess.cadence.low_spm"),
             Band("high", "ok",
-                 "You take {value}{sides}, more than most runners at an easy pace. Quick, "
+                 "You take {value}{sides}, more than most runners at an easy pace ({lo} or "
+                 "more). Quick, "
                  "short steps are common at faster speeds and are not a problem in "
                  "themselves.", "assess.cadence.high_spm"),
         ),
     ),
     Rule(
-        key="contact_time", metric="contact_time_ms", title="Ground contact time",
+        key="contact_time", metric="contact_time_ms",
         edges=("assess.contact_time.short_ms", "assess.contact_time.long_ms"),
         bands=(
             Band("short", "ok",
-                 "Each foot is on the ground for {value} per step{sides}: short contacts, "
-                 "typical of faster running.", "assess.contact_time.short_ms"),
+                 "Each foot is on the ground for {value} per step{sides}: short contacts "
+                 "(below {hi}), typical of faster running.", "assess.contact_time.short_ms"),
             Band("typical", "ok",
                  "Each foot is on the ground for {value} per step{sides}, within the {lo_n}-{hi} "
                  "usual at endurance pace. Contact time falls as you run faster.",
@@ -255,13 +276,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         key="duty_factor", metric="duty_factor",
-        title="Duty factor (share of stride on the ground)",
         edges=("assess.duty_factor.low", "assess.duty_factor.high",
                "assess.duty_factor.no_flight"),
         bands=(
             Band("low", "ok",
                  "Each foot is on the ground for {pct} of the stride{sides} (duty factor "
-                 "{value}): an airborne, bouncy style, typical of fast running.",
+                 "{value}, below {hi}): an airborne, bouncy style, typical of fast running.",
                  "assess.duty_factor.low"),
             Band("typical", "ok",
                  "Each foot is on the ground for {pct} of the stride{sides} (duty factor "
@@ -270,7 +290,7 @@ RULES: tuple[Rule, ...] = (
             Band("high", "watch",
                  "Each foot is on the ground for {pct} of the stride{sides} (duty factor "
                  "{value}): more time on the ground and less in the air than usual for "
-                 "running (above {lo}). It is common at a slow pace; calf and hip strength and "
+                 "running (between {lo} and {hi}). It is common at a slow pace; calf and hip strength and "
                  "hopping drills train a springier push-off.",
                  "assess.duty_factor.high", ("calf_achilles", "glute_max")),
             Band("no flight", "watch",
@@ -281,39 +301,40 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
-        key="flight_time", metric="flight_time_ms", title="Flight time",
+        key="flight_time", metric="flight_time_ms",
         edges=("assess.flight_time.short_ms", "assess.flight_time.long_ms"),
         bands=(
             Band("short", "watch",
-                 "Both feet are off the ground for only {value} per step{sides}: close to a "
-                 "shuffle (about 100 ms is typical in endurance running). More push-off from "
-                 "the calves and hips lengthens the airborne phase.",
+                 "Both feet are off the ground for only {value} per step{sides}, below {hi}: "
+                 "close to a shuffle (about 100 ms is typical in endurance running). More "
+                 "push-off from the calves and hips lengthens the airborne phase.",
                  "assess.flight_time.short_ms", ("calf_achilles", "glute_max")),
             Band("typical", "ok",
-                 "Both feet are off the ground for {value} per step{sides}, typical of "
-                 "endurance running (about 100 ms).", "assess.flight_time.short_ms"),
+                 "Both feet are off the ground for {value} per step{sides}, within the "
+                 "{lo_n}-{hi} typical of endurance running (about 100 ms).",
+                 "assess.flight_time.short_ms"),
             Band("long", "ok",
-                 "Both feet are off the ground for {value} per step{sides}: a long, bounding "
-                 "flight, common at fast speeds; at an easy pace it means extra up-and-down "
-                 "work.", "assess.flight_time.long_ms"),
+                 "Both feet are off the ground for {value} per step{sides} ({lo} or more): a "
+                 "long, bounding flight, common at fast speeds; at an easy pace it means "
+                 "extra up-and-down work.", "assess.flight_time.long_ms"),
         ),
     ),
     _TRUNK_LEAN,
-    replace(_TRUNK_LEAN, key="trunk_lean_midstance", metric="trunk_lean_midstance_deg",
-            title="Forward trunk lean at mid-stance"),
     Rule(
-        key="overstriding", metric="overstride_ratio", title="Landing ahead of the hip",
+        key="overstriding", metric="overstride_ratio",
         edges=("assess.overstride.ratio_high",), per_side=True,
+        directions=("{abs} leg lengths behind", "{abs} leg lengths ahead of"),
         bands=(
             Band("typical", "ok",
-                 "When {leg} lands, the heel is {value} leg lengths{extra} ahead of the hip: "
-                 "the foot lands reasonably close under the body.",
+                 "When {leg} lands, the heel is {signed} the hip{extra}: the foot lands "
+                 "reasonably close under the body (below {hi} leg lengths ahead).",
                  "assess.overstride.ratio_high"),
             Band("overstriding", "watch",
-                 "When {leg} lands, the heel is {value} leg lengths{extra} ahead of the hip "
-                 "(overstriding). Landing far in front of the hip goes with larger braking "
-                 "forces (Lieberman 2015) and usually with a straighter knee and a more "
-                 "upturned foot, which injured runners showed more often (Bramah 2018). "
+                 "When {leg} lands, the heel is {value} leg lengths{extra} ahead of the hip, "
+                 "{lo} or more (overstriding). Landing far in front of the hip goes with "
+                 "larger braking forces (Lieberman 2015) and usually with a straighter knee "
+                 "and a more upturned foot, which injured runners showed more often (Bramah "
+                 "2018). "
                  "A 5-10 % higher step rate brings the foot closer under the body "
                  "(Heiderscheit 2011). The {lo} line is a stridelab default: no study has "
                  "set a cut-off.",
@@ -321,80 +342,102 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
-        key="shank_angle_ic", metric="shank_angle_ic_deg", title="Shin angle at landing",
-        edges=("assess.shank_angle.forward_deg",), per_side=True,
-        tolerance_key="assess.angle.error_2d_deg",
+        key="shank_angle_ic", metric="shank_angle_ic_deg",
+        edges=("assess.shank_angle.backward_deg", "assess.shank_angle.forward_deg"),
+        per_side=True, tolerance_key="assess.angle.error_2d_deg",
+        directions=("{abs} with the knee ahead of the ankle",
+                    "{abs} with the ankle ahead of the knee"),
         bands=(
+            Band("knee ahead of ankle", "ok",
+                 "When {leg} lands, the shin is tilted {abs} with the knee ahead of the "
+                 "ankle, beyond the {hi} line: the foot lands under or behind the knee, the "
+                 "opposite of overstriding. It is unusual at landing and goes with a "
+                 "forefoot landing; it is not linked to injury. A large tilt can also mean "
+                 "the landing was found late.",
+                 "assess.shank_angle.backward_deg"),
             Band("typical", "ok",
-                 "When {leg} lands, the shin is tilted {value} from vertical (positive: ankle "
-                 "ahead of the knee): close to vertical, the foot lands under the knee.",
+                 "When {leg} lands, the shin is tilted {signed}: close to vertical (between "
+                 "{lo} and {hi}), the foot lands under the knee.",
                  "assess.shank_angle.forward_deg"),
             Band("ankle ahead of knee", "watch",
                  "When {leg} lands, the shin is tilted {value} with the ankle ahead of the "
-                 "knee: a sign of overstriding, which goes with more braking (Souza 2016, "
-                 "expert opinion). Landing with the shin closer to vertical, helped by a "
-                 "slightly higher step rate, reduces it. The {lo} line is a stridelab "
-                 "default: no study has set a cut-off.",
+                 "knee, beyond the {lo} line: a sign of overstriding, which goes with more "
+                 "braking (Souza 2016, expert opinion). Landing with the shin closer to "
+                 "vertical, helped by a slightly higher step rate, reduces it. The {lo} line "
+                 "is a stridelab default: no study has set a cut-off.",
                  "assess.shank_angle.forward_deg", ("hamstrings", "glute_max"), BRAMAH),
         ),
     ),
     Rule(
         key="foot_inclination_ic", metric="foot_inclination_ic_deg",
-        title="Foot angle at landing",
         edges=("assess.foot_inclination.forefoot_deg", "assess.foot_inclination.rearfoot_deg"),
         per_side=True, tolerance_key="assess.angle.error_2d_deg",
+        directions=("{abs} toes-down", "{abs} toes-up"),
         bands=(
             Band("forefoot landing", "ok",
-                 "When {leg} lands, the sole points {abs} toes-down: a forefoot landing. No "
+                 "When {leg} lands, the sole points {abs} toes-down{reference}: a forefoot "
+                 "landing angle (below {hi}). No "
                  "landing pattern has been shown to prevent injuries (Souza 2016); a "
                  "forefoot landing asks more of the calves and Achilles tendon.",
                  "assess.foot_inclination.forefoot_deg"),
             Band("midfoot landing", "ok",
-                 "When {leg} lands, the sole is nearly flat ({value}): a midfoot landing. No "
-                 "landing pattern has been shown to prevent injuries (Souza 2016).",
+                 "When {leg} lands, the sole is nearly flat ({signed}{reference}, between "
+                 "{lo} and {hi}): a midfoot landing angle. No landing pattern has been shown "
+                 "to prevent injuries (Souza 2016).",
                  "assess.foot_inclination.forefoot_deg"),
             Band("heel landing", "ok",
-                 "When {leg} lands, the sole points {value} toes-up: a heel landing, like "
-                 "most distance runners. There is no cut-off: the steeper the angle, the "
-                 "more braking and knee load on average (a sliding scale, Souza 2016 after "
-                 "Wille 2014), and a steep angle together with a straight knee and the foot "
-                 "far ahead of the hip is what overstriding looks like.",
+                 "When {leg} lands, the sole points {value} toes-up{reference}: a heel "
+                 "landing angle ({lo} or more), like most distance runners. There is no "
+                 "cut-off: the steeper the angle, the more braking and knee load on average "
+                 "(a sliding scale, Souza 2016 after Wille 2014), and a steep angle together "
+                 "with a straight knee and the foot far ahead of the hip is what "
+                 "overstriding looks like.",
                  "assess.foot_inclination.rearfoot_deg"),
         ),
     ),
     Rule(
-        key="foot_strike", metric="foot_strike", title="Foot-strike pattern", kind=FOOT_STRIKE,
+        key="foot_strike", metric="foot_strike", kind=FOOT_STRIKE,
         edges=("assess.foot_strike.consistent_share",),
         bands=(
             Band("mixed", "ok",
-                 "You land in more than one way: {share}{by_side}. No pattern has been shown "
-                 "to prevent injuries (Souza 2016).",
+                 "You land in more than one way{method}: {share}{by_side}; no pattern "
+                 "reaches {hi} of steps. No pattern has been shown to prevent injuries (Souza "
+                 "2016).",
                  "assess.foot_strike.consistent_share"),
             Band("consistent", "ok",
-                 "You land {pattern} on {share} of steps{by_side}. {pattern_note} No "
+                 "You land {pattern} on {share} of steps{method}{by_side}. {pattern_note} No "
                  "foot-strike pattern has been shown to prevent injuries (Souza 2016).",
                  "assess.foot_strike.consistent_share"),
         ),
     ),
     Rule(
-        key="knee_flexion_ic", metric="knee_flexion_ic_deg", title="Knee bend at landing",
-        edges=("assess.knee_flexion_ic.straight_deg",), per_side=True,
+        key="knee_flexion_ic", metric="knee_flexion_ic_deg",
+        edges=("assess.knee_flexion_ic.straight_deg", "assess.knee_flexion_ic.bent_deg"),
+        per_side=True,
         tolerance_key="assess.knee_flexion.repeatability_2d_deg",
         bands=(
             Band("straight knee", "watch",
-                 "{leg_cap} lands with the knee bent only {value} (about 21 deg is typical). "
-                 "Landing on a straighter knee was more common in injured runners (Bramah "
-                 "2018, a comparison after injury) and usually goes with overstriding. "
+                 "{leg_cap} lands with the knee bent only {value}, below the {hi} line (about "
+                 "21 deg is typical). Landing on a straighter knee was more common in "
+                 "injured runners (Bramah 2018, a comparison after injury) and usually goes "
+                 "with overstriding. "
                  "Quadriceps and hip strength help you land on a softly bent knee.",
                  "assess.knee_flexion_ic.straight_deg", ("quadriceps", "glute_max"), BRAMAH),
             Band("typical", "ok",
-                 "{leg_cap} lands with the knee bent {value} (about 21 deg is typical).",
+                 "{leg_cap} lands with the knee bent {value}, close to the about 21 deg "
+                 "typical (between {lo} and {hi}).",
                  "assess.knee_flexion_ic.straight_deg"),
+            Band("bent knee", "ok",
+                 "{leg_cap} lands with the knee bent {value}, more than the about 21 deg "
+                 "typical ({lo} or more). Landing on a well-bent knee is not linked to "
+                 "injury; a value this far above typical can also mean that the landing was "
+                 "found late, after the knee had begun to bend, or that the knee points are "
+                 "doubtful.",
+                 "assess.knee_flexion_ic.bent_deg"),
         ),
     ),
     Rule(
         key="knee_flexion_peak_stance", metric="knee_flexion_peak_stance_deg",
-        title="Deepest knee bend while on the ground",
         edges=("assess.knee_flexion_peak.low_deg", "assess.knee_flexion_peak.high_deg"),
         per_side=True, tolerance_key="assess.knee_flexion.repeatability_2d_deg",
         bands=(
@@ -415,14 +458,15 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
-        key="vertical_oscillation", metric="vertical_oscillation_cm", title="Vertical bounce",
+        key="vertical_oscillation", metric="vertical_oscillation_cm",
         edges=("assess.vertical_oscillation.high_cm",),
         bands=(
             Band("typical", "ok",
-                 "Your body rises and falls {value} per step{sides}.",
+                 "Your body rises and falls {value} per step{sides}, below {hi}.",
                  "assess.vertical_oscillation.high_cm"),
             Band("high", "watch",
-                 "Your body rises and falls {value} per step{sides}: more bounce means more "
+                 "Your body rises and falls {value} per step{sides}, {lo} or more: more "
+                 "bounce means more "
                  "work spent lifting the body. A 5-10 % higher step rate reduces it "
                  "(Heiderscheit 2011). The {lo} line is a stridelab default, not a published "
                  "cut-off.",
@@ -430,29 +474,31 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
-        key="pelvic_drop", metric="pelvic_drop_deg", title="Pelvic drop (hip drop)",
+        key="pelvic_drop", metric="pelvic_drop_deg",
+        directions=("rises {abs}", "drops {abs}"),
         edges=("assess.pelvic_drop.watch_deg", "assess.pelvic_drop.concern_deg"),
         per_side=True, tolerance_key="assess.pelvic_drop.sdd_deg",
         bands=(
             Band("level", "ok",
-                 "While you stand on {leg}, the other side of your pelvis drops {value}: "
-                 "within the usual range (below {hi}).", "assess.pelvic_drop.watch_deg"),
+                 "While you stand on {leg}, the other side of your pelvis {signed}: within "
+                 "the usual range (a drop below {hi}).", "assess.pelvic_drop.watch_deg"),
             Band("some drop", "watch",
-                 _PELVIC_TEXT.replace("{verdict}", "That is more than usual."),
+                 _PELVIC_TEXT.replace("{verdict}", "That is more than usual (between {lo} and {hi})."),
                  "assess.pelvic_drop.watch_deg",
                  ("glute_med", "core", "single_leg_stability"), BRAMAH),
             Band("marked drop", "concern",
-                 _PELVIC_TEXT.replace("{verdict}", "That is clearly more than usual."),
+                 _PELVIC_TEXT.replace("{verdict}",
+                                      "That is clearly more than usual ({lo} or more)."),
                  "assess.pelvic_drop.concern_deg",
                  ("glute_med", "core", "single_leg_stability"), BRAMAH),
         ),
     ),
     Rule(
-        key="step_width", metric="step_width_cm", title="Step width",
+        key="step_width", metric="step_width_cm",
         edges=("assess.step_width.crossover_cm", "assess.step_width.narrow_cm"),
         bands=(
             Band("cross-over", "watch",
-                 "Your feet land {abs} across the midline of your body (cross-over or "
+                 "Your feet land {abs} across the midline of your body, below {hi} (cross-over or "
                  "'scissoring' gait). Crossing over is linked to tibial stress fractures and "
                  "IT band syndrome by expert opinion and mechanistic studies, not by "
                  "prospective evidence. Hip-abductor strength and single-leg balance help "
@@ -460,34 +506,37 @@ RULES: tuple[Rule, ...] = (
                  "assess.step_width.crossover_cm", ("glute_med", "single_leg_stability"),
                  (TSF, ITBS)),
             Band("narrow", "watch",
-                 "Your feet land only {value} apart side to side, close to the midline. A "
+                 "Your feet land only {value} apart side to side (between {lo} and {hi}): "
+                 "close to the midline. A "
                  "very narrow base is linked to tibial stress fractures and IT band syndrome "
                  "by expert opinion only. The {hi} line is a stridelab default.",
                  "assess.step_width.narrow_cm", ("glute_med", "single_leg_stability"),
                  (TSF, ITBS)),
             Band("typical", "ok",
-                 "Your feet land {value} apart side to side: they do not cross the midline.",
+                 "Your feet land {value} apart side to side ({lo} or more): they do not cross "
+                 "the midline.",
                  "assess.step_width.narrow_cm"),
         ),
     ),
     Rule(
-        key="crossover", metric="crossover_pct", title="Steps crossing the midline",
+        key="crossover", metric="crossover_pct",
         edges=("assess.crossover.some_pct", "assess.crossover.most_pct"),
         bands=(
             Band("rare", "ok",
-                 "{value} of your steps land on or across the midline of your body: rare.",
+                 "{value} of your steps land on or across the midline of your body, below "
+                 "{hi}: rare.",
                  "assess.crossover.some_pct"),
             Band("frequent", "watch",
-                 "{value} of your steps land on or across the midline of your body "
-                 "(cross-over gait). Crossing over is linked to tibial stress fractures and "
+                 "{value} of your steps land on or across the midline of your body (between "
+                 "{lo} and {hi}: cross-over gait). Crossing over is linked to tibial stress fractures and "
                  "IT band syndrome by expert opinion and mechanistic studies. Hip-abductor "
                  "strength and single-leg balance help. The {lo} line is a stridelab "
                  "default.",
                  "assess.crossover.some_pct", ("glute_med", "single_leg_stability"),
                  (TSF, ITBS)),
             Band("most steps", "watch",
-                 "{value} of your steps land on or across the midline of your body: "
-                 "cross-over is your usual pattern. It is linked to tibial stress fractures "
+                 "{value} of your steps land on or across the midline of your body, {lo} or "
+                 "more: cross-over is your usual pattern. It is linked to tibial stress fractures "
                  "and IT band syndrome by expert opinion and mechanistic studies. "
                  "Hip-abductor strength and single-leg balance help.",
                  "assess.crossover.most_pct", ("glute_med", "single_leg_stability"),
@@ -496,27 +545,27 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         key="knee_frontal_angle", metric="knee_frontal_angle_deg",
-        title="Knee moving inwards (seen from behind)",
         edges=("assess.knee_frontal.inward_deg",), per_side=True,
-        tolerance_key="assess.angle.error_2d_deg",
+        tolerance_key="assess.angle.error_2d_deg", directions=("{abs} outwards", "{abs} inwards"),
         bands=(
             Band("typical", "ok",
-                 "Seen from behind, {leg_low} knee moves {value} inwards while the foot is "
-                 "on the ground (negative: outwards): within the usual range.",
+                 "Seen from behind, {leg_low} knee moves {signed} while the foot is on the "
+                 "ground: within the usual range (below {hi} inwards).",
                  "assess.knee_frontal.inward_deg"),
             Band("knee inwards", "watch",
                  "Seen from behind, {leg_low} knee moves {value} inwards while the foot is on "
-                 "the ground. This angle mixes hip adduction and knee rotation, which are "
-                 "associated with IT band syndrome (limited evidence) and tibial stress "
-                 "fracture (Pohl 2008, limited to moderate). Hip-abductor and gluteal "
-                 "strength and single-leg control help. The {lo} line is expert opinion.",
+                 "the ground ({lo} or more). This angle mixes hip adduction and knee "
+                 "rotation, which are associated with IT band syndrome (limited evidence) "
+                 "and tibial stress fracture (Pohl 2008, limited to moderate). Hip-abductor "
+                 "and gluteal strength and single-leg control help. The {lo} line is expert "
+                 "opinion.",
                  "assess.knee_frontal.inward_deg",
                  ("glute_med", "glute_max", "single_leg_stability"), (ITBS, TSF)),
         ),
     ),
     Rule(
         key="asymmetry_contact_time", metric="contact_time_ms",
-        title="Left/right difference in contact time", kind=ASYMMETRY, running_only=False,
+        kind=ASYMMETRY, running_only=False,
         edges=("assess.asymmetry.flag_pct",),
         bands=(
             Band("symmetric", "ok", _ASYM_OK.replace("{what}", "Ground contact time"),
@@ -528,7 +577,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         key="asymmetry_step_time", metric="step_time_ms",
-        title="Left/right difference in step time", kind=ASYMMETRY, running_only=False,
+        kind=ASYMMETRY, running_only=False,
         edges=("assess.asymmetry.flag_pct",),
         bands=(
             Band("symmetric", "ok", _ASYM_OK.replace("{what}", "Step time"),
@@ -539,7 +588,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         key="asymmetry_flight_time", metric="flight_time_ms",
-        title="Left/right difference in flight time", kind=ASYMMETRY,
+        kind=ASYMMETRY,
         edges=("assess.asymmetry.flag_pct",),
         bands=(
             Band("symmetric", "ok", _ASYM_OK.replace("{what}", "Flight time"),

@@ -9,42 +9,12 @@ report shows the difference R - L instead.
 
 from __future__ import annotations
 
+from stridelab.summary.glossary import load_glossary
 from stridelab.symmetry import robinson_si
 from stridelab.units import DASH, MINUS, finite, format_fixed
 
 SI_FORMULA = "SI = (R \u2212 L) / (0.5 \u00d7 (R + L)) \u00d7 100 (Robinson 1987)"
 
-LABELS: dict[str, str] = {
-    "cadence_spm": "Cadence",
-    "contact_time_ms": "Contact time",
-    "flight_time_ms": "Flight time",
-    "swing_time_ms": "Swing time",
-    "step_time_ms": "Step time",
-    "stride_time_ms": "Stride time",
-    "duty_factor": "Duty factor",
-    "trunk_lean_deg": "Trunk lean",
-    "trunk_lean_midstance_deg": "Trunk lean at mid-stance",
-    "foot_inclination_ic_deg": "Foot inclination at contact",
-    "shank_angle_ic_deg": "Shank angle at contact",
-    "overstride_ratio": "Overstride (heel ahead of hip)",
-    "overstride_cm": "Overstride (heel ahead of hip)",
-    "knee_flexion_ic_deg": "Knee flexion at contact",
-    "knee_flexion_peak_stance_deg": "Peak knee flexion in stance",
-    "vertical_oscillation_cm": "Vertical oscillation",
-    "pelvic_drop_deg": "Pelvic drop",
-    "step_width_cm": "Step width",
-    "crossover_pct": "Cross-over contacts",
-    "knee_frontal_angle_deg": "Knee frontal-plane angle",
-    "vertical_ratio_pct": "Vertical ratio",
-    "contact_time_balance_left_pct": "Contact-time balance (left share)",
-    "initial_contact_pct": "Initial contact (loading)",
-    "midstance_pct": "Mid-stance",
-    "takeoff_pct": "Take-off",
-    "initial_swing_pct": "Initial swing",
-    "midswing_pct": "Mid-swing",
-    "terminal_swing_pct": "Terminal swing",
-    "flight_pct": "Flight",
-}
 
 _SUFFIX_UNITS = {"_ms": "ms", "_spm": "steps/min", "_deg": "deg", "_cm": "cm", "_pct": "%",
                  "_ratio": "", "_m": "m", "_s": "s"}
@@ -53,9 +23,14 @@ _DIGITS = {"ms": 0, "steps/min": 1, "ratio": 3, "": 3, "deg": 1, "cm": 1, "%": 1
 
 
 def label(key: str) -> str:
-    """Readable name of a metric key (``contact_time_ms`` -> ``Contact time``)."""
-    if key in LABELS:
-        return LABELS[key]
+    """Readable name of a metric key, from the glossary.
+
+    ``contact_time_ms`` -> ``Ground contact time``; a key outside the glossary is named from
+    its words.
+    """
+    term = load_glossary().get(key)
+    if term is not None:
+        return term.name
     stem = key
     for suffix in _SUFFIX_UNITS:
         if stem.endswith(suffix):

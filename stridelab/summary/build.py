@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ from stridelab.summary.model import (
     MetricStats,
     Summary,
 )
-from stridelab.summary.stats import metric_stats
+from stridelab.summary.stats import metric_stats, ratio_scale
 from stridelab.symmetry import robinson_si
 from stridelab.thresholds import threshold
 
@@ -61,7 +62,8 @@ def timing_metrics(strides: pd.DataFrame) -> dict[str, MetricStats]:
     symmetry index.
     """
     table = strides.assign(cadence_spm=60000.0 / strides.step_time_ms)
-    out = {m: metric_stats(table[m], unit, table.side) for m, unit in TIMING_UNITS.items()}
+    out = {m: metric_stats(table[m], unit, table.side, cv=ratio_scale(m, unit))
+           for m, unit in TIMING_UNITS.items()}
     per_stride = metric_stats(120000.0 / strides.stride_time_ms, "steps/min", strides.side)
     out["cadence_spm"].L, out["cadence_spm"].R = per_stride.L, per_stride.R
     return out
@@ -80,19 +82,103 @@ def form_metrics(measures: pd.DataFrame, sides: pd.Series) -> dict[str, MetricSt
         column = "crossover" if key == "crossover_pct" else key
         if column in measures and measures[column].notna().any():
             scale = 100 if key == "crossover_pct" else 1
-            out[key] = metric_stats(scale * measures[column], unit, sides)
+            out[key] = metric_stats(scale * measures[column], unit, sides,
+                                    cv=ratio_scale(key, unit))
     return out
 
 
-def foot_strike_summary(kinds: pd.Series, sides: pd.Series) -> dict[str, Any] | None:
-    """Overall and per-side foot-strike pattern (the most frequent) and the shares."""
+STRIKE_METHODS = {
+    "strike_index": "strike index from the force plate",
+    "standing": "foot angle referenced to standing",
+    "floor": "foot angle against the floor",
+}
+"""How a contact's foot-strike pattern was found, best first (:mod:`stridelab.kinematics`)."""
+
+
+def strike_pattern(shares: Mapping[str, float], consistent: float | None = None) -> str | None:
+    """The runner's foot-strike pattern from each pattern's share of the contacts.
+
+    Parameters
+    ----------
+    shares
+        Share of contacts (0-1) by pattern (``rearfoot``, ``midfoot``, ``forefoot``).
+    consistent
+        Smallest share that makes a pattern the runner's (default:
+        ``assess.foot_strike.consistent_share``).
+
+    Returns
+    -------
+    str or None
+        The pattern with at least ``consistent`` of the contacts; ``"mixed"`` when none has,
+        or when two share the top (a tie is never resolved to one of them); ``None`` without
+        shares. The summary's labels and the finding both come from here.
+    """
+    if not shares:
+        return None
+    limit = threshold("assess.foot_strike.consistent_share") if consistent is None else consistent
+    ranked = sorted(shares.items(), key=lambda kv: -kv[1])
+    tie = len(ranked) > 1 and ranked[1][1] >= ranked[0][1]
+    return "mixed" if tie or ranked[0][1] < limit else ranked[0][0]
+
+
+def _strike_method(methods: pd.Series | None) -> str | None:
+    """The method behind most labels, with the others' counts when several were used."""
+    if methods is None or not methods.notna().any():
+        return None
+    counts = methods.dropna().value_counts()
+    if len(counts) == 1:
+        return str(counts.index[0])
+    parts = ", ".join(f"{m} ({n} contacts)" for m, n in counts.items())
+    return f"{counts.index[0]}; by contact: {parts}"
+
+
+def _strike_index_block(index: pd.Series | None, sides: pd.Series) -> dict | None:
+    """Mean strike index (% of foot length), overall and per side."""
+    if index is None or not index.notna().any():
+        return None
+    pct = 100.0 * index.astype(float)
+    out = {"mean": round(float(pct.mean()), 1)}
+    for s in "LR":
+        side = pct[sides == s].dropna()
+        out[s] = round(float(side.mean()), 1) if len(side) else None
+    return out
+
+
+def foot_strike_summary(kinds: pd.Series, sides: pd.Series, methods: pd.Series | None = None,
+                        strike_index: pd.Series | None = None) -> dict[str, Any] | None:
+    """Overall and per-side foot-strike pattern, the shares and how the labels were found.
+
+    Parameters
+    ----------
+    kinds
+        Each contact's pattern (``rearfoot``, ``midfoot``, ``forefoot``; NaN: none).
+    sides
+        Each contact's side.
+    methods
+        Each contact's method (:data:`STRIKE_METHODS` values); the block's ``method`` names
+        the one behind most labels.
+    strike_index
+        Each contact's strike index (0-1 of foot length), where a force plate gave one.
+
+    Returns
+    -------
+    dict or None
+        ``overall``, ``L``, ``R`` (:func:`strike_pattern`: ``"mixed"`` below the consistent
+        share or on a tie), ``shares``, and where known ``method`` and ``strike_index_pct``.
+    """
     if not kinds.notna().any():
         return None
-    strike = {"overall": kinds.mode().iloc[0],
-              "shares": kinds.value_counts(normalize=True).round(3).to_dict()}
+    shares = kinds.value_counts(normalize=True).round(3).to_dict()
+    strike: dict[str, Any] = {"overall": strike_pattern(shares), "shares": shares}
     for s in "LR":
         ks = kinds[sides == s].dropna()
-        strike[s] = ks.mode().iloc[0] if len(ks) else None
+        strike[s] = strike_pattern(ks.value_counts(normalize=True).to_dict()) if len(ks) else None
+    method = _strike_method(methods)
+    if method:
+        strike["method"] = method
+    index = _strike_index_block(strike_index, sides)
+    if index:
+        strike["strike_index_pct"] = index
     return strike
 
 
@@ -132,7 +218,9 @@ def gait_summary(rec: Recording, strides: pd.DataFrame, measures: pd.DataFrame, 
     """
     view = rec.axes.get("view", "both")
     metrics = {**timing_metrics(strides), **form_metrics(measures, strides.side)}
-    strike = (foot_strike_summary(measures["foot_strike"], strides.side)
+    strike = (foot_strike_summary(measures["foot_strike"], strides.side,
+                                  measures.get("foot_strike_method"),
+                                  measures.get("strike_index"))
               if "foot_strike" in measures else None)
     return Summary(
         kind="motion capture" if view == "both" else "video",
@@ -257,7 +345,7 @@ def _derived_timing(activity: Activity) -> dict[str, MetricStats]:
                                          derived=f"60000 / cadence, {how}"),
             "flight_time_ms": metric_stats(step - contact[ok], "ms", digits=2,
                                            derived=f"step time - contact time, {how}"),
-            "duty_factor": metric_stats(contact[ok] / (2 * step), "ratio", digits=4,
+            "duty_factor": metric_stats(contact[ok] / (2 * step), "ratio", digits=4, cv=True,
                                         derived=f"contact time / (2 step time), {how}")}
 
 
@@ -309,7 +397,8 @@ def watch_summary(activity: Activity, file: str | None = None,
     for name, (channel, factor, unit) in WATCH_CHANNELS.items():
         values = positive(activity.channel(channel))
         if values.size:
-            metrics[name] = metric_stats(values * factor, unit, digits=2)
+            metrics[name] = metric_stats(values * factor, unit, digits=2,
+                                         cv=ratio_scale(name, unit))
     pace = _pace(activity)
     if pace is not None:
         metrics["pace_s_per_km"] = pace

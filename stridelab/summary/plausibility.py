@@ -17,6 +17,7 @@ confidence:
 
 from __future__ import annotations
 
+from stridelab.summary.glossary import lower_name
 from stridelab.summary.model import Summary
 from stridelab.thresholds import threshold
 
@@ -47,9 +48,11 @@ def knee_gate(summary: Summary) -> None:
     for where, value in (("", m.mean), (" (left)", m.L), (" (right)", m.R)):
         if value is not None and not lo <= value <= hi:
             doubt(summary, ("knee_flexion_peak_stance_deg", "knee_flexion_ic_deg"),
-                   f"peak knee flexion in stance{where} {value:.0f} deg is outside runners' "
-                   f"{lo:g}-{hi:g} deg: the knee keypoints are doubtful, the knee measures "
-                   "are shown with a low confidence")
+                   f"{lower_name('knee_flexion_peak_stance_deg')}{where} {value:.0f} deg is "
+                   f"outside runners' {lo:g}-{hi:g} deg: the knee keypoints are doubtful, "
+                   f"{lower_name('knee_flexion_ic_deg')} and "
+                   f"{lower_name('knee_flexion_peak_stance_deg')} are shown with a low "
+                   "confidence")
             return
 
 

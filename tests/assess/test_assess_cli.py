@@ -34,7 +34,7 @@ def results(tmp_path_factory):
 def test_assess_results_folder(results):
     res = run_cli("assess", results)
     assert res.returncode == 0, res.stderr
-    assert "Step rate" in res.stdout and "what it means" in res.stdout
+    assert "Cadence" in res.stdout and "what it means" in res.stdout
     doc = json.loads((results / "findings.json").read_text())
     assert doc["schema"] == FINDINGS_SCHEMA
     findings = [Finding.from_dict(d) for d in doc["findings"]]
