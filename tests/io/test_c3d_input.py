@@ -60,3 +60,21 @@ def test_a_static_one_frame_trial_is_named_so(shared_file):
         read_c3d(path)
     assert "one frame: a static trial, not a movement" in str(caught.value)
     assert "no marker trajectories" not in str(caught.value)
+
+
+def test_analyze_reports_the_crash_in_one_line(run_bytes, tmp_path):
+    """The issue's case: ``stridelab analyze`` ended with a segmentation fault (exit 139)."""
+    import os
+    import subprocess
+    import sys
+
+    damaged = bytearray(run_bytes)
+    damaged[SEGFAULT_BYTES[0][0]] = SEGFAULT_BYTES[0][1]
+    path = tmp_path / "damaged.c3d"
+    path.write_bytes(bytes(damaged))
+    result = subprocess.run(
+        [sys.executable, "-m", "stridelab", "analyze", str(path), "--out", str(tmp_path / "o")],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "300"})
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (f"error: {path}: cannot be read (decoder crashed: "
+                                     "segmentation fault)")
