@@ -72,7 +72,7 @@ def decode(path: str) -> dict[str, Any]:
     except (OSError, RuntimeError, ValueError) as exc:
         if "bad_alloc" in str(exc):
             raise MemoryError(str(exc)) from exc
-        raise InputFileError(Path(path), f"cannot be read as C3D ({exc})") from exc
+        raise InputFileError(Path(path), f"cannot be read as C3D ({_reason(exc)})") from exc
     params = c3d["parameters"]
     return {
         "labels": [str(lbl).strip() for lbl in _values(params, "POINT", "LABELS")],
@@ -87,6 +87,12 @@ def decode(path: str) -> dict[str, Any]:
             for p in c3d["data"].get("platform", [])
         ],
     }
+
+
+def _reason(exc: Exception) -> str:
+    """ezc3d's message on one line, without its advice to set an option we do not offer."""
+    text = " ".join(str(exc).split())
+    return text.replace(" If you want to ignore this error, set ignoreBadFormatting to true", "")
 
 
 def _values(params: dict, group: str, name: str) -> list:

@@ -83,15 +83,33 @@ def decoder_limits(size_bytes: int) -> Limits:
     ----------
     size_bytes
         Size of the file to decode.
+
+    Raises
+    ------
+    StridelabError
+        When a setting in the environment is not a positive number.
     """
-    mb = size_bytes / 1e6
-    timeout = os.environ.get("STRIDELAB_DECODER_TIMEOUT_S")
-    memory = os.environ.get("STRIDELAB_DECODER_MEMORY_MB")
+    timeout = _setting("STRIDELAB_DECODER_TIMEOUT_S")
+    memory = _setting("STRIDELAB_DECODER_MEMORY_MB")
     return Limits(
-        timeout_s=float(timeout) if timeout else BASE_TIMEOUT_S + TIMEOUT_S_PER_MB * mb,
-        memory_bytes=int(float(memory) * 2**20) if memory
+        timeout_s=timeout or BASE_TIMEOUT_S + TIMEOUT_S_PER_MB * size_bytes / 1e6,
+        memory_bytes=int(memory * 2**20) if memory
         else BASE_MEMORY_MB * 2**20 + MEMORY_PER_FILE_BYTE * size_bytes,
     )
+
+
+def _setting(name: str) -> float | None:
+    """A positive number from the environment, ``None`` when unset."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise StridelabError(f"{name} must be a positive number, got {text!r}")
+    return value
 
 
 class _ChildGoneError(Exception):

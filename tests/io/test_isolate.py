@@ -76,3 +76,11 @@ def test_limits_grow_with_the_file(monkeypatch):
     assert large.timeout_s > small.timeout_s and large.memory_bytes > small.memory_bytes
     monkeypatch.setenv("STRIDELAB_DECODER_MEMORY_MB", "300")
     assert decoder_limits(1_000).memory_bytes == 300 * 2**20
+
+
+def test_a_limit_that_is_not_a_number_is_named(monkeypatch):
+    from stridelab.errors import StridelabError
+
+    monkeypatch.setenv("STRIDELAB_DECODER_TIMEOUT_S", "soon")
+    with pytest.raises(StridelabError, match="STRIDELAB_DECODER_TIMEOUT_S must be a positive"):
+        decoder_limits(10)
