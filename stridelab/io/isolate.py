@@ -142,7 +142,7 @@ class _Child:
                 raise _ChildGoneError(
                     f"the decoder did not finish within {limits.timeout_s:.0f} s")
             return _read_message(self.replies)
-        except (EOFError, OSError) as exc:
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
             raise _ChildGoneError(self._death()) from exc
 
     def _death(self) -> str:
@@ -168,10 +168,9 @@ class _Child:
     def _stop(self) -> int:
         """Close the pipes, kill the child if it still runs; its exit code."""
         for fd in (self.requests, self.replies):
-            try:
+            if fd >= 0:
                 os.close(fd)
-            except OSError:  # closed already
-                pass
+        self.requests = self.replies = -1  # closed: the numbers may soon name other files
         if self.proc.poll() is None:
             self.proc.kill()
         return self.proc.wait()
