@@ -378,14 +378,13 @@ class Assessment:
             return []
         i = 0 if pattern == "mixed" else 1
         band = rule.bands[i]
-        method = block.get("method")
         ctx = {
             "pattern": PATTERN_WORDS.get(pattern, pattern),
             "share": (", ".join(f"{k} {format_value(v, 'fraction')}" for k, v in
                                 sorted(shares.items(), key=lambda kv: -kv[1])) if i == 0
                       else format_value(value, "fraction") if value is not None else "most"),
             "by_side": _by_side(block), "pattern_note": PATTERN_NOTES.get(pattern, ""),
-            "method": f" ({method})" if isinstance(method, str) and method else "",
+            "method": _method_words(block),
             "hi": format_value(edges[0], "fraction"),
         }
         text = band.text.format(**ctx)
@@ -402,6 +401,21 @@ PATTERN_NOTES = {
     "midfoot": "The whole foot meets the ground at about the same time.",
     "forefoot": "A forefoot landing asks more of the calves and Achilles tendon.",
 }
+
+
+def _method_words(block: Mapping) -> str:
+    """How the foot-strike label was found, for the finding's ``{method}``.
+
+    ``" (strike index from the force plate; 62 % of foot length from the heel on average)"``.
+    """
+    method = block.get("method")
+    if not isinstance(method, str) or not method:
+        return ""
+    index = block.get("strike_index_pct")
+    mean = _finite(index.get("mean")) if isinstance(index, Mapping) else None
+    if mean is not None and method.startswith(STRIKE_METHODS["strike_index"]):
+        return f" ({method}; {mean:.0f} % of foot length from the heel on average)"
+    return f" ({method})"
 
 
 def _shares(block: Mapping) -> dict[str, float]:

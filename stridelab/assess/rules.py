@@ -290,8 +290,8 @@ RULES: tuple[Rule, ...] = (
             Band("high", "watch",
                  "Each foot is on the ground for {pct} of the stride{sides} (duty factor "
                  "{value}): more time on the ground and less in the air than usual for "
-                 "running (between {lo} and {hi}). It is common at a slow pace; calf and hip strength and "
-                 "hopping drills train a springier push-off.",
+                 "running (between {lo} and {hi}). It is common at a slow pace; calf and hip "
+                 "strength and hopping drills train a springier push-off.",
                  "assess.duty_factor.high", ("calf_achilles", "glute_max")),
             Band("no flight", "watch",
                  "Each foot is on the ground for {pct} of the stride{sides} (duty factor "
@@ -483,7 +483,8 @@ RULES: tuple[Rule, ...] = (
                  "While you stand on {leg}, the other side of your pelvis {signed}: within "
                  "the usual range (a drop below {hi}).", "assess.pelvic_drop.watch_deg"),
             Band("some drop", "watch",
-                 _PELVIC_TEXT.replace("{verdict}", "That is more than usual (between {lo} and {hi})."),
+                 _PELVIC_TEXT.replace("{verdict}",
+                                      "That is more than usual (between {lo} and {hi})."),
                  "assess.pelvic_drop.watch_deg",
                  ("glute_med", "core", "single_leg_stability"), BRAMAH),
             Band("marked drop", "concern",
@@ -528,10 +529,10 @@ RULES: tuple[Rule, ...] = (
                  "assess.crossover.some_pct"),
             Band("frequent", "watch",
                  "{value} of your steps land on or across the midline of your body (between "
-                 "{lo} and {hi}: cross-over gait). Crossing over is linked to tibial stress fractures and "
-                 "IT band syndrome by expert opinion and mechanistic studies. Hip-abductor "
-                 "strength and single-leg balance help. The {lo} line is a stridelab "
-                 "default.",
+                 "{lo} and {hi}: cross-over gait). Crossing over is linked to tibial stress "
+                 "fractures and IT band syndrome by expert opinion and mechanistic studies. "
+                 "Hip-abductor strength and single-leg balance help. The {lo} line is a "
+                 "stridelab default.",
                  "assess.crossover.some_pct", ("glute_med", "single_leg_stability"),
                  (TSF, ITBS)),
             Band("most steps", "watch",

@@ -1,8 +1,10 @@
 """Per-stance kinematic measures at the gait events, and their summary metrics.
 
 Side view and motion capture (Souza 2016, Phys Med Rehabil Clin N Am 27:217): trunk lean
-(mean over the stride and at mid-stance), foot inclination at initial contact and the
-foot-strike pattern it implies (Altman & Davis 2012, Gait Posture 35:298), shank angle at IC,
+(mean over the stride and at mid-stance), foot inclination at initial contact (relative to
+standing where a static trial is found) and the foot-strike pattern (the strike index where a
+force plate gives one, else the foot angle; :mod:`stridelab.kinematics.foot_strike`), shank
+angle at IC,
 overstride (heel ahead of the hip at IC, relative to leg length), knee flexion at IC and its
 peak in stance, vertical oscillation of the pelvis. Rear view and motion capture: contralateral
 pelvic drop (peak in stance, from the trial's median obliquity; Bramah 2018, Am J Sports Med
@@ -12,12 +14,19 @@ frontal-plane projection angle (peak in stance).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from stridelab.io.recording import Recording
 from stridelab.kinematics.angles import frontal_angles, sagittal_angles
-from stridelab.thresholds import threshold
+from stridelab.kinematics.foot_strike import (
+    classify_strikes,
+    find_static_trial,
+    read_standing_reference,
+    strike_indices,
+)
 
 
 def _at(series: np.ndarray, t: float, fs: float) -> float:
@@ -35,17 +44,6 @@ def _window(series: np.ndarray, t0: float, t1: float, fs: float) -> np.ndarray:
 
 def _peak(values: np.ndarray) -> float:
     return float(np.nanmax(values)) if np.isfinite(values).any() else np.nan
-
-
-def foot_strike(inclination_deg: float) -> str | None:
-    """Rearfoot / midfoot / forefoot from the foot inclination at IC (Altman & Davis 2012)."""
-    if not np.isfinite(inclination_deg):
-        return None
-    if inclination_deg > threshold("kinematics.foot_strike.rearfoot_min_deg"):
-        return "rearfoot"
-    if inclination_deg < threshold("kinematics.foot_strike.forefoot_max_deg"):
-        return "forefoot"
-    return "midfoot"
 
 
 def leg_length_m(rec: Recording) -> float:
@@ -76,28 +74,66 @@ class StanceKinematics:
     view
         ``"side"``, ``"rear"`` or ``"both"`` (3D motion capture); ``None``: the recording's
         ``axes["view"]`` (video), else ``"both"``.
+    static
+        The runner's static (standing) trial, to reference the foot angle to standing:
+        ``"auto"`` finds it beside a C3D recording (:func:`~stridelab.kinematics.foot_strike.
+        find_static_trial`), a path names it, ``None`` keeps the angle against the floor.
 
     Attributes
     ----------
     measures_
         One row per stance (same index as the strides table): the side-view measures
-        (trunk lean, foot inclination, ``foot_strike``, shank angle, knee flexion,
-        overstride, vertical oscillation) and the rear-view ones (pelvic drop, knee frontal
-        angle, lateral foot position, ``crossover``, step width) the view allows.
+        (trunk lean, foot inclination, ``foot_strike`` with ``foot_strike_method`` and
+        ``strike_index``, shank angle, knee flexion, overstride, vertical oscillation) and the
+        rear-view ones (pelvic drop, knee frontal angle, lateral foot position,
+        ``crossover``, step width) the view allows. ``measures_.attrs["derived"]`` says how
+        a measure was derived where it matters (the foot angle relative to standing).
+    static_
+        The static trial used (``None``: none found or given, or unreadable).
+    standing_foot_deg_
+        Each foot's heel-to-toe angle in the static trial, deg (empty without one).
     angles_
         Angle time series (``time_s`` and one column per angle).
     view_
         The view measured for.
     """
 
-    def __init__(self, view: str | None = None) -> None:
+    def __init__(self, view: str | None = None, static: str | Path | None = "auto") -> None:
         self.view = view
+        self.static = static
 
     def calculate(self, strides: pd.DataFrame, rec: Recording) -> StanceKinematics:
         """Measure every stance of ``strides`` in ``rec`` (engine frame); returns ``self``."""
         self.view_ = self.view or rec.axes.get("view", "both")
-        self.measures_, self.angles_ = stance_measures(strides, rec, self.view_)
+        self.static_, self.standing_foot_deg_ = self._standing(rec)
+        index = strike_indices(strides, rec) if rec.plates else None
+        self.measures_, self.angles_ = stance_measures(strides, rec, self.view_, index,
+                                                       self.standing_foot_deg_)
+        if self.standing_foot_deg_:
+            self.measures_.attrs["derived"] = {
+                "foot_inclination_ic_deg": _standing_words(self.static_,
+                                                           self.standing_foot_deg_)}
         return self
+
+    def _standing(self, rec: Recording) -> tuple[Path | None, dict[str, float]]:
+        """The static trial and its standing foot angles (none for 2D inputs)."""
+        if self.static is None or self.view_ != "both":
+            return None, {}
+        if self.static == "auto":
+            path = find_static_trial(rec.path) if rec.path.suffix.lower() == ".c3d" else None
+        else:
+            path = Path(self.static)
+        standing = read_standing_reference(path, rec) if path is not None else {}
+        return (path if standing else None), standing
+
+
+def _standing_words(path: Path | None, standing: dict[str, float]) -> str:
+    """How the foot angle was referenced, for the metric's ``derived``."""
+    sides = ", ".join(f"{'left' if s == 'L' else 'right'} {v:.1f} deg"
+                      for s, v in sorted(standing.items()))
+    name = path.name if path is not None else "the static trial"
+    return (f"heel-to-toe line at initial contact relative to standing: minus its angle in "
+            f"{name} ({sides})")
 
 
 def _side_view_row(r, s: str, sag: pd.DataFrame, rec: Recording, pelvis, leg: float) -> dict:
@@ -152,7 +188,9 @@ def _rear_view_row(r, s: str, fro: pd.DataFrame, rec: Recording, pelvis, obliq,
     return row
 
 
-def stance_measures(strides: pd.DataFrame, rec: Recording, view: str = "both"
+def stance_measures(strides: pd.DataFrame, rec: Recording, view: str = "both",
+                    strike_index: pd.Series | None = None,
+                    standing: dict[str, float] | None = None
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-stance measures, and the angle time series they came from.
 
@@ -165,6 +203,11 @@ def stance_measures(strides: pd.DataFrame, rec: Recording, view: str = "both"
         Recording in the engine frame.
     view
         ``"side"``, ``"rear"`` or ``"both"`` (motion capture: 3D).
+    strike_index
+        Each stance's strike index from a force plate (:func:`~stridelab.kinematics.
+        foot_strike.strike_indices`); ``None``: none.
+    standing
+        Each foot's angle when standing (deg): the foot angle is referenced to it.
     """
     sag = sagittal_angles(rec) if view in ("side", "both") else pd.DataFrame()
     fro = frontal_angles(rec) if view in ("rear", "both") else pd.DataFrame()
@@ -180,8 +223,9 @@ def stance_measures(strides: pd.DataFrame, rec: Recording, view: str = "both"
             row.update(_rear_view_row(r, r.side, fro, rec, pelvis, obliq, baseline))
         rows.append(row)
     per = pd.DataFrame(rows, index=strides.index)
-    if "foot_inclination_ic_deg" in per:
-        per["foot_strike"] = per["foot_inclination_ic_deg"].map(foot_strike)
+    index = strike_index if strike_index is not None else pd.Series(np.nan, index=per.index)
+    if "foot_inclination_ic_deg" in per or index.notna().any():
+        per = classify_strikes(per, strides, index, standing or {})
     if "foot_lateral_cm" in per:
         lat = per["foot_lateral_cm"].to_numpy()
         # step width: lateral distance between this contact and the previous (other foot)

@@ -76,14 +76,19 @@ def phase_metrics(strides: pd.DataFrame) -> dict[str, MetricStats]:
 
 
 def form_metrics(measures: pd.DataFrame, sides: pd.Series) -> dict[str, MetricStats]:
-    """The per-stance form measures that have a value (cross-over as % of contacts)."""
+    """The per-stance form measures that have a value (cross-over as % of contacts).
+
+    ``measures.attrs["derived"]`` (``{metric: words}``) says how a measure was derived where
+    it matters: the foot angle relative to standing (:mod:`stridelab.kinematics`).
+    """
+    derived = measures.attrs.get("derived") or {}
     out = {}
     for key, unit in KINEMATIC_UNITS.items():
         column = "crossover" if key == "crossover_pct" else key
         if column in measures and measures[column].notna().any():
             scale = 100 if key == "crossover_pct" else 1
             out[key] = metric_stats(scale * measures[column], unit, sides,
-                                    cv=ratio_scale(key, unit))
+                                    derived=derived.get(key), cv=ratio_scale(key, unit))
     return out
 
 
