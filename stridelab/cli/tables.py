@@ -18,17 +18,24 @@ _ROWS = (
 """The metrics of the table, in order, with the decimals shown."""
 
 
+_SHORT_UNITS = {"% of contacts": "%", "ratio of leg length": "leg lengths", "ratio": ""}
+"""Units written shorter in the table, so that every row fits 80 columns."""
+
+
 def _row_name(key: str, metric: dict) -> str:
-    """The glossary name with its unit (none for a plain ratio)."""
+    """The glossary name with its unit, short (none for a plain ratio)."""
     unit = unit_of(key, metric)
-    return f"{label(key)} ({unit})" if unit and unit != "ratio" else label(key)
+    unit = _SHORT_UNITS.get(unit, unit)
+    return f"{label(key)} ({unit})" if unit else label(key)
 
 
 def summary_table(summary: dict) -> Table:
     """The short table printed after an analysis: mean, SD, left, right, symmetry index.
 
     Names come from the glossary and the symmetry index from
-    :func:`stridelab.report.values.metric_si`, as in the report.
+    :func:`stridelab.report.values.metric_si`, as in the report. The foot-strike pattern, with
+    the method that gave it, and a session's clips are lines under the table, so that every
+    row fits 80 columns.
     """
     n = summary.get("n_contacts", {})
     title = (f"{summary.get('activity', '?')} - events from {summary.get('source', '?')} - "
@@ -42,15 +49,29 @@ def summary_table(summary: dict) -> Table:
             continue
         cells = [format_fixed(m.get(k), digits, missing="-") for k in ("mean", "sd", "L", "R")]
         table.add_row(_row_name(key, m), *cells,
-                      format_fixed(metric_si(summary, key), 1, missing="-"))
-    strike = summary.get("foot_strike") or {}
-    if strike.get("overall"):
-        table.add_row(label("foot_strike"), strike["overall"], "", str(strike.get("L") or "-"),
-                      str(strike.get("R") or "-"), "")
-    clips = (summary.get("session") or {}).get("clips") or []
-    if clips:
-        table.caption = "Session: " + "; ".join(f"{c['role']} {c['name']}" for c in clips) + (
-            " (each leg from the clip where it was near the camera; summary.json's "
-            "session.sources names the clip of every value)")
+                      format_fixed(metric_si(summary, key), 1, missing="-", plain_zero=True))
+    notes = [_strike_note(summary.get("foot_strike") or {}), _session_note(summary)]
+    if any(notes):
+        table.caption = "\n".join(n for n in notes if n)
         table.caption_justify = "left"
     return table
+
+
+def _strike_note(strike: dict) -> str:
+    """``Foot-strike pattern: midfoot (left midfoot, right midfoot; strike index ...)``."""
+    if not strike.get("overall"):
+        return ""
+    sides = ", ".join(f"{w} {strike[s]}" for s, w in (("L", "left"), ("R", "right"))
+                      if strike.get(s))
+    how = "; ".join(p for p in (sides, strike.get("method")) if p)
+    return f"{label('foot_strike')}: {strike['overall']}" + (f" ({how})" if how else "")
+
+
+def _session_note(summary: dict) -> str:
+    """Which clip of a session each leg's values came from."""
+    clips = (summary.get("session") or {}).get("clips") or []
+    if not clips:
+        return ""
+    return ("Session: " + "; ".join(f"{c['role']} {c['name']}" for c in clips)
+            + " (each leg from the clip where it was near the camera; summary.json's "
+            "session.sources names the clip of every value)")

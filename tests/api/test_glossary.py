@@ -72,6 +72,20 @@ def test_the_terminal_names_rows_by_the_glossary():
         assert label(key) in text
 
 
+def test_the_terminal_table_fits_80_columns():
+    widest = {0: 999.0, 1: -99.9, 3: 0.333}  # the widest a runner's values get, by digits
+    summary = _summary(**{key: dict.fromkeys(("mean", "sd", "L", "R"), widest[digits])
+                          for key, digits in _ROWS})
+    summary["foot_strike"] = {"overall": "rearfoot", "L": "rearfoot", "R": "midfoot"}
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    console.print(summary_table(summary))
+    rows = [ln for ln in console.file.getvalue().splitlines() if ln.startswith("\u2502")]
+    assert len(rows) == len(_ROWS)  # no name wrapped onto a second line
+    assert max(len(ln) for ln in console.file.getvalue().splitlines()) <= 80
+    assert "Foot-strike pattern: rearfoot (left rearfoot, right midfoot)" in \
+        console.file.getvalue()
+
+
 def test_the_terminal_shows_the_symmetry_index_the_report_shows():
     summary = _summary(knee_flexion_peak_stance_deg={"mean": 40.0, "sd": 2.0, "L": 30.0,
                                                      "R": 50.0},
