@@ -190,3 +190,70 @@ def test_runs_and_the_earlier_load_name(tmp_path):
         assert "Training log (1 activities)" in res.stdout and "running" in res.stdout
     res = run_cli("load", "import", run, "--db", db)
     assert res.returncode == 0 and "already present" in res.stdout
+
+
+def test_help_does_not_promise_imu_input():
+    res = run_cli("--help")
+    assert res.returncode == 0
+    assert "IMU" not in res.stdout
+    assert "video" in res.stdout and "watch files" in res.stdout
+
+
+def test_unsupported_file_names_everything_analyze_reads(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("x")
+    res = run_cli("analyze", path, "--out", tmp_path / "out")
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1
+    message = res.stderr
+    for words in ("unsupported file type .txt", "video", ".mp4", ".mov", "OpenPose",
+                  "Sports2D", ".c3d", ".trc"):
+        assert words in message, words
+
+
+@pytest.mark.parametrize("name", ["morning.fit", "route.gpx", "run.tcx"])
+def test_a_watch_file_is_pointed_to_assess_and_the_training_log(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"not read: the suffix says what it is")
+    res = run_cli("analyze", path, "--out", tmp_path / "out")
+    assert res.returncode == 2
+    assert f"stridelab assess {path}" in res.stderr
+    assert f"stridelab runs import {path}" in res.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_reused_folder_keeps_no_output_of_an_earlier_run(tmp_path):
+    trc, out = tmp_path / "example.trc", tmp_path / "out"
+    assert run_cli("example", trc, "--duration", "4").returncode == 0
+    out.mkdir()
+    stale = {name: out / name for name in ("annotated.mp4", "report.pdf", "program.ics")}
+    for path in stale.values():
+        path.write_bytes(b"from an earlier run of another clip")
+    mine = out / "my notes.txt"
+    mine.write_text("the runner's own file")
+    (out / "annotated.mp4.bak").write_text("not a name stridelab writes")
+    res = run_cli("analyze", trc, "--out", out, "--no-report")
+    assert res.returncode == 0, res.stderr
+    for path in stale.values():
+        assert not path.exists(), path.name
+    assert mine.read_text() == "the runner's own file"
+    assert (out / "annotated.mp4.bak").exists()
+    assert (out / "strides.csv").exists() and (out / "summary.json").exists()
+    assert not (out / "report.html").exists()  # --no-report: none is written
+    assert "annotated.mp4" in " ".join(res.stdout.split())
+    # a second run with the report writes it and keeps what the run wrote
+    res = run_cli("analyze", trc, "--out", out)
+    assert res.returncode == 0, res.stderr
+    assert (out / "report.html").exists() and (out / "findings.json").exists()
+    assert "removed" not in res.stdout
+
+
+def test_remove_stale_touches_only_stridelab_names(tmp_path):
+    from stridelab.io.results import remove_stale
+
+    for name in ("summary.json", "annotated.mp4", "other.csv"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / "report.html").mkdir()  # not a file: stays
+    removed = remove_stale(tmp_path, [tmp_path / "summary.json"])
+    assert [p.name for p in removed] == ["annotated.mp4"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.csv", "report.html",
+                                                          "summary.json"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import typer
@@ -18,6 +19,106 @@ from rich.progress import (
 from stridelab.cli import options as opt
 from stridelab.cli.tables import summary_table
 from stridelab.errors import InputFileError
+from stridelab.io.results import remove_stale
+
+MODELS = ("full", "lite", "heavy")
+"""MediaPipe's pose models (``--model``)."""
+HEIGHT_RANGE_M = (1.0, 2.4)
+"""A runner's height in metres that ``--height`` accepts (the pose stage's own range)."""
+DEFAULT_HEIGHT_M = 1.75
+"""The height assumed when ``--height`` is not given (with a warning)."""
+WATCH_SUFFIXES = (".fit", ".gpx", ".tcx", ".zip")
+"""Watch files and exports: they go to ``stridelab assess`` or the training log."""
+MOTION_SUFFIXES = (".c3d", ".trc")
+WATCH_HINT = ("a watch file, which has no strides to split into phases: `stridelab assess "
+              "{path}` assesses its running dynamics; `stridelab runs import {path}` adds it "
+              "to the training log (then `stridelab runs summary ID --out FOLDER`, assess, "
+              "plan and report). `stridelab analyze` reads video, keypoints or motion capture")
+
+
+def check_capture_fps(value: float | None) -> float | None:
+    """``--capture-fps``: a frame rate above 0 (refused at once otherwise)."""
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"{value:g} is not a frame rate: give the clip's real "
+                                 "capture rate, above 0 (e.g. 240)")
+    return value
+
+
+def check_model(value: str) -> str:
+    """``--model``: one of MediaPipe's pose models (refused at once otherwise)."""
+    if value not in MODELS:
+        raise typer.BadParameter(f"{value!r} is not a model: use {', '.join(MODELS)}")
+    return value
+
+
+def height_metres(value: float | None) -> tuple[float, str | None]:
+    """``--height`` in metres, and a note for the user (or ``None``).
+
+    Parameters
+    ----------
+    value
+        The option as given: metres (1.0-2.4), centimetres (100-240), or ``None``.
+
+    Returns
+    -------
+    tuple
+        The height in metres; a note when it was read as centimetres or assumed.
+
+    Raises
+    ------
+    typer.BadParameter
+        When the value is neither a runner's height in metres nor in centimetres.
+    """
+    low, high = HEIGHT_RANGE_M
+    if value is None:
+        return DEFAULT_HEIGHT_M, (
+            f"no --height given: {DEFAULT_HEIGHT_M:g} m is assumed, and every distance in "
+            "cm (overstride, vertical oscillation, step width) scales with it; give the "
+            "runner's height, e.g. --height 1.78")
+    if low <= value <= high:
+        return value, None
+    if 100 * low <= value <= 100 * high:
+        return value / 100, f"--height {value:g} read as centimetres: {value / 100:g} m"
+    raise typer.BadParameter(
+        f"{value:g} is not a runner's height: give metres ({low:.1f}-{high:.1f}, e.g. 1.78) or "
+        f"centimetres ({100 * low:g}-{100 * high:g})", param_hint="'--height'")
+
+
+def check_inputs(paths: list[Path]) -> bool:
+    """Refuse, before any work, an input ``analyze`` cannot read; whether any is a clip.
+
+    A watch file is pointed to ``stridelab assess`` and the training log; any other
+    unknown file type gets the list of what ``analyze`` reads.
+
+    Raises
+    ------
+    InputFileError
+        A missing path, a watch file or a file type ``analyze`` does not read.
+    """
+    from stridelab.pipeline.pipeline import is_pose_input
+
+    pose = False
+    for path in paths:
+        if not path.exists():
+            raise InputFileError(path, "no such file or folder")
+        suffix = path.suffix.lower()
+        if path.is_file() and suffix in WATCH_SUFFIXES:
+            raise InputFileError(path, WATCH_HINT.format(path=path))
+        if is_pose_input(path):
+            pose = True
+        elif suffix not in MOTION_SUFFIXES:
+            raise InputFileError(path, f"unsupported file type {suffix or '(none)'}; "
+                                 f"stridelab analyze reads {supported_inputs()}")
+    return pose
+
+
+def supported_inputs() -> str:
+    """What ``stridelab analyze`` reads, in words, with the file types."""
+    from stridelab.pose.video import VIDEO_SUFFIXES
+
+    videos = ", ".join(sorted(VIDEO_SUFFIXES))
+    return (f"a video ({videos}), a folder of OpenPose JSON files, a Sports2D/Pose2Sim "
+            "keypoint .trc, or motion capture (.c3d, or an OpenSim/Pose2Sim marker .trc)")
 
 
 def _progress(console: Console, quiet: bool) -> Progress:
@@ -50,14 +151,18 @@ def analyze(
     view: str = typer.Option(None, metavar=opt.choice("side", "rear"),
                              help="Video: side or rear (detected by default)."),
     height: float = typer.Option(
-        1.75, metavar="METRES", help="Video: runner's height in metres (sets the scale)."),
+        None, metavar="METRES|CM",
+        help="Video: runner's height, in metres (1.78) or centimetres (178). It sets the "
+        "scale of every distance (cm); without it 1.75 m is assumed, with a warning."),
     capture_fps: float = typer.Option(
-        None, "--capture-fps", metavar="FPS",
+        None, "--capture-fps", metavar="FPS", callback=check_capture_fps,
         help="Video: real capture rate of a slow-motion clip, e.g. 240 (read from the file "
         "when the phone recorded it)."),
     model: str = typer.Option(
         "full", metavar=opt.choice("full", "lite", "heavy"),
-        help="Video: MediaPipe model (full works offline)."),
+        callback=check_model,
+        help="Video: MediaPipe model (full works offline; lite and heavy are downloaded at "
+        "first use)."),
     workers: int = typer.Option(
         0, min=0, metavar=opt.N,
         help="Video: pose processes (0: one per core; 1: no extra process)."),
@@ -78,11 +183,17 @@ def analyze(
     if events not in EVENT_SOURCES:
         raise typer.BadParameter(f"must be one of {', '.join(EVENT_SOURCES)}",
                                  param_hint="--events")
-    for path in paths:
-        if not path.exists():
-            raise InputFileError(path, "no such file or folder")
+    pose_input = check_inputs(paths)
+    height_m, height_note = height_metres(height)
     console = Console(quiet=quiet, highlight=False)
-    options = dict(view=view, height_m=height, capture_fps=capture_fps, model=model,
+    if pose_input:
+        if height_note:
+            console.print(f"[yellow]warning:[/] {height_note}")
+        if model != "full":
+            from stridelab.pose.mediapipe_backend import ensure_model
+
+            ensure_model(model)  # here, once: not in every pose process
+    options = dict(view=view, height_m=height_m, capture_fps=capture_fps, model=model,
                    events=events, markerset=markerset, vertical=vertical, forward=forward,
                    workers=workers or None, video=video, report=report)
     with _progress(console, quiet) as progress:
@@ -91,10 +202,14 @@ def analyze(
             result = analyze_session(paths, out, **options)
         else:
             result = pipeline_for(paths[0], **options).run(paths[0], out).result_
+    removed = remove_stale(out, result.files.values())
     console.print(summary_table(result.summary.to_dict()))
     for w in result.warnings:
         console.print(f"[yellow]warning:[/] {w}")
     console.print("wrote " + ", ".join(str(p) for p in result.files.values()))
+    if removed:
+        console.print("removed the earlier run's " + ", ".join(p.name for p in removed)
+                      + " (not written by this run)")
 
 
 class StageProgress:

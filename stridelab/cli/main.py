@@ -26,8 +26,8 @@ from stridelab.errors import StridelabError
 
 app = typer.Typer(
     name="stridelab",
-    help="Running gait analysis: strides and phases from motion capture, video, IMU and "
-    "watch files; evidence-graded findings; strength and balance programs.",
+    help="Running gait analysis: strides and phases from video and motion capture, running "
+    "dynamics from watch files; evidence-graded findings; strength and balance programs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

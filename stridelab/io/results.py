@@ -7,6 +7,7 @@ The files are serialisations of the results (:class:`stridelab.summary.Summary.t
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +53,38 @@ def write_results(out_dir: str | Path, strides: pd.DataFrame, summary: dict[str,
         paths["angles"] = out / "angles.csv"
         angles.to_csv(paths["angles"], index=False, float_format="%.5g")
     return paths
+
+
+OUTPUT_NAMES = ("strides.csv", "summary.json", "angles.csv", "findings.json", "program.json",
+                "program.ics", "report.html", "report.pdf", "annotated.mp4")
+"""The files stridelab writes into a results folder (``analyze``, ``plan``, ``report``)."""
+
+
+def remove_stale(out_dir: str | Path, written: Iterable[str | Path]) -> list[Path]:
+    """Remove the stridelab outputs in ``out_dir`` that this run did not write.
+
+    A results folder used again keeps no file of an earlier run beside the new ones (an
+    ``annotated.mp4`` of another clip, a report of other numbers). Only the names in
+    :data:`OUTPUT_NAMES`, only in ``out_dir`` itself: nothing else is touched.
+
+    Parameters
+    ----------
+    out_dir
+        The results folder.
+    written
+        The files this run wrote.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    out = Path(out_dir)
+    kept = {Path(p).resolve() for p in written}
+    removed = []
+    for name in OUTPUT_NAMES:
+        path = out / name
+        if path.is_file() and not path.is_symlink() and path.resolve() not in kept:
+            path.unlink()
+            removed.append(path)
+    return removed

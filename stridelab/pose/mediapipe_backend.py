@@ -63,6 +63,39 @@ def _model_file(model: str) -> Path:
     return Path(mediapipe.__file__).parent / "modules" / "pose_landmark" / name
 
 
+def _not_available(model: str) -> StridelabError:
+    return StridelabError(
+        f"the MediaPipe '{model}' pose model is not bundled with mediapipe and could not be "
+        "downloaded (no internet?); use --model full, which works offline")
+
+
+def ensure_model(model: str) -> Path:
+    """The weights of ``model`` on disk: downloaded here, once, when missing.
+
+    Call it in the main process before the pose processes start: each of them would
+    otherwise try the download itself (and say so, once per process).
+
+    Raises
+    ------
+    StridelabError
+        For an unknown model, or one that is missing and cannot be downloaded.
+    """
+    if model not in MODELS:
+        raise StridelabError(f"unknown MediaPipe model {model!r} (lite, full or heavy)")
+    path = _model_file(model)
+    if path.exists():
+        return path
+    from mediapipe.python.solutions import download_utils
+
+    relative = f"mediapipe/modules/pose_landmark/{path.name}"
+    try:
+        download_utils.download_oss_model(relative)  # prints "Downloading model to ..."
+    except Exception as exc:  # noqa: BLE001 - urllib, SSL and file errors alike
+        path.unlink(missing_ok=True)  # a partial file would pass for the model next time
+        raise _not_available(model) from exc
+    return path
+
+
 class MediaPipeBackend:
     """BlazePose through MediaPipe's ``solutions.pose`` (video mode: tracking between frames).
 
@@ -105,10 +138,7 @@ class MediaPipeBackend:
         except Exception as exc:  # noqa: BLE001 - MediaPipe raises bare errors on download
             _unmute_stderr(self._muted)
             if not _model_file(model).exists():
-                raise StridelabError(
-                    f"the MediaPipe '{model}' pose model is not bundled with mediapipe and could "
-                    "not be downloaded (no internet?); use --model full, which works offline"
-                ) from exc
+                raise _not_available(model) from exc
             raise StridelabError(f"MediaPipe could not start: {exc}") from exc
         self.name = f"mediapipe {mp.__version__} BlazePose {model}"
 

@@ -8,9 +8,10 @@ timing measures are refused below ``video.quality.min_fps`` and flagged below
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
-from stridelab.errors import InputFileError
+from stridelab.errors import InputFileError, StridelabError
 from stridelab.parallel import WorkerPool
 from stridelab.pose.clean import KeypointCleaner
 from stridelab.pose.estimate import FrameSink, ProgressCallback, estimate_keypoints
@@ -57,6 +58,37 @@ def check_quality(kp: Keypoints, found_share: float | None = None) -> list[str]:
     return warnings
 
 
+HEIGHT_RANGE_M = (1.0, 2.4)
+"""A runner's height in metres (``height_m``) that the scale accepts."""
+
+
+def check_options(height_m: float, capture_fps: float | None) -> None:
+    """Refuse a height or a capture rate that cannot be right, before any frame is read.
+
+    Raises
+    ------
+    StridelabError
+        A height outside :data:`HEIGHT_RANGE_M` (centimetres given as metres, say), or a
+        capture rate that is not a number above 0.
+    """
+    low, high = HEIGHT_RANGE_M
+    if not low <= _number(height_m) <= high:
+        raise StridelabError(f"a runner's height of {height_m} m is implausible: give it in "
+                             f"metres ({low:.1f}-{high:.1f}, e.g. 1.78)")
+    if capture_fps is not None and not _number(capture_fps) > 0:
+        raise StridelabError(f"a capture rate of {capture_fps} frames/s is impossible: give "
+                             "the clip's real capture rate, above 0 (e.g. 240)")
+
+
+def _number(value: object) -> float:
+    """``value`` as a finite float, else NaN (which fails every comparison)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number if math.isfinite(number) else math.nan
+
+
 class PoseEstimation:
     """From a clip (or keypoints made elsewhere) to a recording the gait engine reads.
 
@@ -96,6 +128,7 @@ class PoseEstimation:
                  capture_fps: float | None = None, model: str = "full",
                  tracker: RunnerTrack | None = None,
                  cleaner: KeypointCleaner | None = None) -> None:
+        check_options(height_m, capture_fps)
         self.height_m = height_m
         self.view = view
         self.capture_fps = capture_fps

@@ -1,6 +1,7 @@
 """Video through the command line, on the shared clip and on clips the tests make."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +13,10 @@ import pytest
 LABELS = Path(__file__).resolve().parents[1] / "data" / "treadmill_side_60fps_labels.csv"
 
 
-def run_cli(*args):
+def run_cli(*args, env=None):
     return subprocess.run([sys.executable, "-m", "stridelab", *map(str, args)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
 
 
 def counted_cadence() -> float:
@@ -98,3 +100,118 @@ def test_clip_shorter_than_two_strides(shared_file, tmp_path):
     res = run_cli("analyze", clip, "--out", tmp_path / "out", "--no-video")
     assert res.returncode == 2
     assert "stride" in res.stderr and "Traceback" not in res.stderr
+
+
+@pytest.fixture(scope="module")
+def empty_clip(tmp_path_factory, write_clip):
+    """A clip of 420 frames without anyone in it: two chunks, so two pose processes."""
+    clip = tmp_path_factory.mktemp("empty") / "empty.mp4"
+    rng = np.random.default_rng(0)
+    frame = np.full((120, 160, 3), 90, np.uint8)
+    write_clip(clip, [frame + rng.integers(0, 5, frame.shape, dtype=np.uint8)
+                      for _ in range(420)])
+    return clip
+
+
+@pytest.mark.parametrize("height", ["3.5", "17.5", "0", "nan"])
+def test_an_impossible_height_is_refused_before_the_pose_pass(empty_clip, tmp_path, height):
+    res = run_cli("analyze", empty_clip, "--out", tmp_path, "--height", height)
+    assert res.returncode == 2
+    assert "--height" in res.stderr and "not a runner's height" in res.stderr
+    assert "no person" not in res.stderr  # refused before any frame was read
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_height_in_centimetres_is_read_as_such(empty_clip, tmp_path):
+    res = run_cli("analyze", empty_clip, "--out", tmp_path, "--height", "175")
+    assert "--height 175 read as centimetres: 1.75 m" in " ".join(res.stdout.split())
+    assert "no --height given" not in res.stdout
+    assert res.returncode == 2 and "no person" in res.stderr  # then the clip itself
+
+
+def test_a_missing_height_is_named(empty_clip, tmp_path):
+    res = run_cli("analyze", empty_clip, "--out", tmp_path, "--workers", "2")
+    said = " ".join(res.stdout.split())
+    assert "warning: no --height given: 1.75 m is assumed" in said
+    assert said.count("no --height given") == 1
+    assert res.returncode == 2 and "no person" in res.stderr
+    # an error after the pose processes ran leaves nothing behind on stderr but its line
+    assert res.stderr.strip().splitlines() == [res.stderr.strip()]
+    assert "leaked" not in res.stderr and "resource_tracker" not in res.stderr
+
+
+def test_motion_capture_needs_no_height(tmp_path):
+    trc = tmp_path / "example.trc"
+    assert run_cli("example", trc, "--duration", "4").returncode == 0
+    res = run_cli("analyze", trc, "--out", tmp_path / "out", "--no-report")
+    assert res.returncode == 0, res.stderr
+    assert "--height" not in res.stdout
+
+
+@pytest.mark.parametrize("fps", ["0", "-30", "nan"])
+def test_capture_fps_must_be_a_rate(empty_clip, tmp_path, fps):
+    res = run_cli("analyze", empty_clip, "--out", tmp_path, "--capture-fps", fps)
+    assert res.returncode == 2
+    assert "--capture-fps" in res.stderr and "not a frame rate" in res.stderr
+    assert "no person" not in res.stderr
+
+
+def test_pose_options_are_checked_in_python_too():
+    from stridelab.errors import StridelabError
+    from stridelab.pose.pipeline import PoseEstimation
+
+    with pytest.raises(StridelabError, match="height of 175 m is implausible"):
+        PoseEstimation(height_m=175)
+    with pytest.raises(StridelabError, match="capture rate of 0 frames/s"):
+        PoseEstimation(capture_fps=0)
+    assert PoseEstimation(height_m=1.78, capture_fps=240).capture_fps == 240
+
+
+@pytest.fixture
+def slow_dead_proxy():
+    """A proxy address that holds each connection for 4 s, then drops it: a download through
+    it fails, late enough that every process trying it has said so."""
+    import socket
+    import threading
+    import time
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def hold(conn):
+        time.sleep(4)
+        conn.close()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            threading.Thread(target=hold, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_a_model_that_cannot_be_downloaded_is_tried_once(empty_clip, tmp_path,
+                                                         slow_dead_proxy):
+    from stridelab.pose.mediapipe_backend import _model_file
+
+    if _model_file("heavy").exists():
+        pytest.skip("the MediaPipe heavy model is already downloaded here")
+    res = run_cli("analyze", empty_clip, "--out", tmp_path, "--model", "heavy", "--height",
+                  "1.78", "--workers", "2",
+                  env={"https_proxy": slow_dead_proxy, "HTTPS_PROXY": slow_dead_proxy})
+    assert res.returncode == 2
+    assert "'heavy' pose model is not bundled" in res.stderr
+    assert "--model full" in res.stderr
+    assert (res.stdout + res.stderr).count("Downloading model") == 1
+    assert not _model_file("heavy").exists()  # no partial file left to pass for the model
