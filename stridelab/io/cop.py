@@ -35,6 +35,9 @@ from stridelab.thresholds import threshold
 QUANTITIES = ("time", "fz", "cop_ap", "cop_ml")
 """What a column can hold."""
 SIDES = {"left": "L", "l": "L", "right": "R", "r": "R"}
+MM_AS_M_SPAN_M = 3.0
+"""A centre of pressure moving farther than a lab's width: millimetres taken for metres (a
+10-30 mm sway becomes 10-30 "m")."""
 
 
 @dataclass
@@ -360,7 +363,7 @@ def _rate(found: dict, data: np.ndarray, rate_hz: float | None, path: Path) -> f
     if np.max(np.abs(dt - step)) > 0.5 * step:
         raise InputFileError(path, f"samples are not evenly spaced in time (steps from "
                              f"{dt.min():g} to {dt.max():g} s)")
-    return rate_hz or 1.0 / step
+    return rate_hz or round(1.0 / step, 6)
 
 
 def _plate(name: str, found: dict, header: list[str], data: np.ndarray, cmap: ColumnMap,
@@ -453,10 +456,11 @@ def check_units(trial: CopTrial) -> None:
     """Refuse units that cannot be right: a centre of pressure or a force out of human range.
 
     A standing person's centre of pressure stays under the feet: it ranges over millimetres
-    to centimetres, never beyond ``balance.cop.max_range_m`` (millimetres read as metres
-    give hundreds of "metres") nor under ``balance.cop.min_range_m`` (metres read as
-    millimetres). The summed vertical force is the body weight, between
-    ``balance.plate.min_body_weight_n`` and ``balance.plate.max_body_weight_n``.
+    to centimetres, never beyond ``balance.cop.max_range_m`` (beyond
+    :data:`MM_AS_M_SPAN_M`: millimetres read as metres; between the two: the person moves
+    about) nor under ``balance.cop.min_range_m`` (metres read as millimetres). The summed
+    vertical force is the body weight, between ``balance.plate.min_body_weight_n`` and
+    ``balance.plate.max_body_weight_n``.
 
     Raises
     ------
@@ -481,22 +485,27 @@ def check_units(trial: CopTrial) -> None:
         for direction, x in (("anterior-posterior", p.cop_ap_m), ("medio-lateral", p.cop_ml_m)):
             if x is not None:
                 _check_range(x[on & (p.fz_n > threshold("balance.plate.foot_contact_n"))],
-                             direction, path)
+                             direction, path, trial.source == "text")
 
 
-def _check_range(x: np.ndarray, direction: str, path: Path) -> None:
+def _check_range(x: np.ndarray, direction: str, path: Path, text: bool) -> None:
     x = x[np.isfinite(x)]
     if len(x) < 2:
         return
     span = float(np.ptp(x))
-    if span > threshold("balance.cop.max_range_m"):
+    hint_mm = " (give --cop-units mm)" if text else ""
+    hint_m = " (give --cop-units m)" if text else ""
+    if span > MM_AS_M_SPAN_M:
         raise InputFileError(path, f"the {direction} centre of pressure spans {span:.3g} m, "
-                             "more than a foot or a plate: millimetres read as metres? (give "
-                             "--cop-units mm)")
+                             f"more than a foot or a plate: millimetres read as metres?{hint_mm}")
+    if span > threshold("balance.cop.max_range_m"):
+        raise InputFileError(path, f"the {direction} centre of pressure moves {span:.2f} m, "
+                             "more than under a standing person's feet: not quiet standing "
+                             "(walking, running or stepping about on the plate?)")
     if span < threshold("balance.cop.min_range_m"):
         raise InputFileError(path, f"the {direction} centre of pressure spans only "
                              f"{span * 1000:.3g} mm, less than a standing person sways: "
-                             "metres read as millimetres? (give --cop-units m)")
+                             f"metres read as millimetres?{hint_m}")
 
 
 def check_on_plate(trial: CopTrial, feet: str = "both") -> None:
