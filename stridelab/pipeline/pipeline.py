@@ -375,17 +375,15 @@ def _event_warnings(contacts, rec: Recording, alternation_errors) -> list[str]:
 
 
 def _symmetry_warnings(summary) -> list[str]:
-    """A warning for each symmetry index beyond ``gait.symmetry.index_flag_pct``.
+    """A warning for each symmetry index beyond ``gait.symmetry.index_flag_pct``, by name.
 
     From one side view the far leg is partly hidden: the warning says the index is not to be
     read as the runner's asymmetry.
     """
-    flag = threshold("gait.symmetry.index_flag_pct")
-    one_view = (" (one side view, the far leg partly hidden: not to be read as the runner's "
-                "asymmetry)") if summary.view == "side" else ""
-    return [f"left/right difference in {metric}: symmetry index {si:+.1f} %{one_view}"
-            for metric, si in summary.symmetry_index_pct.items()
-            if si is not None and abs(si) > flag]
+    from stridelab.summary.glossary import symmetry_warnings
+
+    return symmetry_warnings(summary.symmetry_index_pct,
+                             threshold("gait.symmetry.index_flag_pct"), summary.view == "side")
 
 
 def _require_strides(contacts, rec: Recording, det: Any) -> None:

@@ -18,8 +18,8 @@ SIDED_ANGLES: dict[str, str] = {
     "hip_flexion_deg": "Hip flexion",
     "thigh_angle_deg": "Thigh angle",
     "ankle_dorsiflexion_deg": "Ankle dorsiflexion",
-    "shank_angle_deg": "Shank angle",
-    "foot_inclination_deg": "Foot inclination",
+    "shank_angle_deg": "Shin angle",
+    "foot_inclination_deg": "Foot angle",
 }
 """Per-side channels of ``angles.csv`` (``L_`` / ``R_`` prefix), in the order shown."""
 

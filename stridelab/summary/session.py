@@ -171,7 +171,9 @@ def _group_metrics(group: str, sources: dict[str, SessionClip]
                 phase_metrics(strides), None)
     keys = SIDE_ONLY if group == SIDE_GROUP else REAR_ONLY
     metrics = {k: m for k, m in form_metrics(measures, strides.side).items() if k in keys}
-    strike = (foot_strike_summary(measures["foot_strike"], strides.side)
+    strike = (foot_strike_summary(measures["foot_strike"], strides.side,
+                                  measures.get("foot_strike_method"),
+                                  measures.get("strike_index"))
               if group == SIDE_GROUP and "foot_strike" in measures else None)
     return metrics, {}, strike
 
