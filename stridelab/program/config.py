@@ -18,8 +18,9 @@ Options given on the command line override the questionnaire.
 
 The single-leg stance self-test (``[balance_test]`` of ``exercises.toml``): barefoot on a firm
 floor, hands on hips, eyes open, stand on one leg and time it up to 30 s; best of 3 tries, the
-weaker leg. The balance block starts from that answer; without it, at single-leg stance on
-firm ground.
+weaker leg. The balance block starts from that answer where no balance test was recorded
+(the findings of ``stridelab balance`` win: :mod:`stridelab.program.balance_start`); without
+either, at single-leg stance on firm ground.
 """
 
 from __future__ import annotations

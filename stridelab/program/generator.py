@@ -10,9 +10,12 @@ Rules (numbers and sources in ``stridelab/data/thresholds.csv``, rows ``program.
   finding, a general runner program (glutes, quadriceps, hamstrings, calves, core, arms and
   trunk). Every item lists the findings it answers, or ``general``. Candidates are ranked by
   the weights of ``stridelab/data/program_weights.csv`` (:mod:`stridelab.program.weights`).
-- Balance starts at the rung the single-leg stance self-test gives (default: single-leg stance
-  on firm ground) and progresses one step at a time along the library's ladders (stable to
-  unstable, eyes open to closed, static to dynamic, double to single leg), never skipping one.
+- Balance starts at the rung the balance tests show (``stridelab balance`` findings: the
+  single-leg stance held on a force plate, the Y-balance test;
+  :mod:`stridelab.program.balance_start`), else the one the single-leg stance self-test
+  gives (default: single-leg stance on firm ground), and progresses one step at a time along
+  the library's ladders (stable to unstable, eyes open to closed, static to dynamic, double to
+  single leg), never skipping one.
 - Every item's dose and progression follow its kind's rule (:mod:`stridelab.program.dose`, the
   rule ``stridelab strength log`` applies too): loaded exercises by load (ACSM 2009), bands by
   a stronger band, bodyweight, holds, balance and plyometrics by their next harder variant.
@@ -38,6 +41,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from stridelab.assess.model import TARGETS, Finding
 from stridelab.program.areas import load_areas
+from stridelab.program.balance_start import BalanceStart, balance_starts
 from stridelab.program.config import ProgramConfig, make_config, next_monday
 from stridelab.program.constraints import Constraints, nothing_fits_note, target_candidates
 from stridelab.program.dose import HARDER, dose_rule, kind_of, rule_words
@@ -95,6 +99,9 @@ class _State:
         Warm-up exercises left out -> why (the limits they break).
     balance_starts
         Names of the first rung of each balance ladder.
+    starts
+        Ladder name -> its starting level and why (from the balance findings, the self-test
+        or the default).
     limits, by_key, order, start, cap
         Derived once: the runner's limits (equipment, areas to spare, the experience level's
         cap), active findings by key, library order of the exercise ids, and the
@@ -108,6 +115,7 @@ class _State:
     unmet: list[str] = field(default_factory=list)
     skipped_warm_ups: dict[str, str] = field(default_factory=dict)
     balance_starts: list[str] = field(default_factory=list)
+    starts: dict[str, BalanceStart] = field(default_factory=dict)
     limits: Constraints = field(init=False)
     by_key: dict[str, Finding] = field(init=False)
     order: dict[str, int] = field(init=False)
@@ -261,10 +269,11 @@ def _fitting_rung(st: _State, ex: Exercise) -> Exercise | None:
 
 
 def _balance_template(st: _State) -> list[_Slot]:
-    """One slot per ladder, at the rung the single-leg stance self-test gives."""
-    level = balance_level(st.lib, st.config.single_leg_stance_s)
+    """One slot per ladder, at the rung its start level gives (balance tests, self-test)."""
+    default = balance_level(st.lib, st.config.single_leg_stance_s)
     slots = []
     for name, ladder in st.lib.ladders.items():
+        level = st.starts[name].level if name in st.starts else default
         first = _fitting_rung(st, st.lib[ladder["start"][level]])
         if first is None:
             members = [ex for ex in st.lib if st.lib.ladder_of(ex) == name]
@@ -497,9 +506,18 @@ def _avoid_notes(cfg: ProgramConfig) -> list[str]:
 
 
 def _balance_note(st: _State) -> str:
-    """Where the balance ladders start, and the self-test they start from."""
+    """Where the balance ladders start, and the tests (or the self-test) they start from."""
     test = st.lib.balance_test
     at = " and ".join(st.balance_starts) or "nothing (no balance exercise fits)"
+    tested = list(dict.fromkeys(s.because for s in st.starts.values()
+                                if s.origin == "findings"))
+    if tested:
+        others = {s.origin: s.because for s in st.starts.values() if s.origin != "findings"}
+        rest = (f"; the other ladder from the {others['self-test']}" if "self-test" in others
+                else "; the other ladder at the default level (no test for it)" if others
+                else "")
+        return (f"Balance starts at {at}, from your balance tests: {'; '.join(tested)}{rest}."
+                " A retest (stridelab balance) moves the start on.")
     seconds = st.config.single_leg_stance_s
     if seconds is not None:
         level = balance_level(st.lib, seconds)
@@ -555,8 +573,8 @@ class ProgramGenerator:
     weeks, season, equipment, experience, avoid, start, deload, days, time, name
         As :class:`~stridelab.program.config.ProgramConfig`; ``None`` takes the default.
     single_leg_stance_s
-        The single-leg stance self-test in seconds; the balance ladders start from it
-        (``None``: single-leg stance on firm ground).
+        The single-leg stance self-test in seconds; the balance ladders start from it where
+        the findings hold no balance test (``None``: single-leg stance on firm ground).
     library
         Exercise library (default: the packaged one).
 
@@ -605,7 +623,8 @@ class ProgramGenerator:
             days=self.days, time=self.time, name=self.name,
             single_leg_stance_s=self.single_leg_stance_s)
         active = [f for f in findings if f.severity in ("watch", "concern") and f.targets]
-        st = _State(lib, self.config_, active, _priorities(active))
+        st = _State(lib, self.config_, active, _priorities(active),
+                    starts=balance_starts(lib, findings, self.config_.single_leg_stance_s))
         self.weights_ = st.weights
         templates = _templates(st)
         weeks = _plan_weeks(st, templates)
