@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from stridelab.cli import options as opt
@@ -23,6 +24,17 @@ def _value_text(finding) -> str:
     return format_value(finding.value, finding.unit, signed=signed)
 
 
+def band_text(finding) -> str:
+    """The band with its severity in words, coloured: ``"watch: high"``, ``"ok: typical"``.
+
+    The word says it where colour does not show (no colour terminal, colour blindness, a
+    printout); Rich markup in the band itself is escaped.
+    """
+    words = f"{finding.severity}: {escape(finding.band)}"
+    style = SEVERITY_STYLE.get(finding.severity)
+    return f"[{style}]{words}[/]" if style else words
+
+
 def findings_table(findings, title: str, narrow: bool = False) -> Table:
     """Rich table of findings: measure, value, band, evidence, meaning, associations.
 
@@ -34,7 +46,7 @@ def findings_table(findings, title: str, narrow: bool = False) -> Table:
         table.add_column("#", justify="right")
     table.add_column("measure", min_width=10, max_width=18)
     table.add_column("value", justify="right", min_width=7)
-    table.add_column("band", min_width=8, max_width=14)
+    table.add_column("band", min_width=10, max_width=16)
     table.add_column("evidence", min_width=8, max_width=12)
     if not narrow:
         table.add_column("what it means", min_width=24)
@@ -43,9 +55,7 @@ def findings_table(findings, title: str, narrow: bool = False) -> Table:
         side = {"L": " (left)", "R": " (right)"}.get(f.side or "", "")
         evidence = f.evidence if f.confidence >= 0.995 else (
             f"{f.evidence}\nconfidence {f.confidence:.2f}")
-        style = SEVERITY_STYLE.get(f.severity, "")
-        cells = [f"{f.title}{side}", _value_text(f),
-                 f"[{style}]{f.band}[/]" if style else f.band, evidence]
+        cells = [f"{f.title}{side}", _value_text(f), band_text(f), evidence]
         if narrow:
             cells.insert(0, str(number))
         else:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -56,6 +57,37 @@ def _km(metres: float | None) -> str:
     return "-" if metres is None else f"{metres / 1000:.2f}"
 
 
+DAY = "%Y-%m-%d"
+"""The one date format of these commands (ISO 8601): the year is always there."""
+
+
+def _day(day: date | datetime) -> str:
+    """A day as ``YYYY-MM-DD``."""
+    return f"{day:{DAY}}"
+
+
+def _table(title: str, columns: Sequence[tuple[str, str]], wrap: Sequence[str] = (),
+           narrow: bool = False) -> Table:
+    """A table whose cells never wrap, except in the columns named in ``wrap``.
+
+    ``columns`` are ``(name, justify)`` pairs. On a narrow terminal (``narrow``: under 110
+    columns) the table drops its rules and keeps one space between columns, so that the
+    short cells (dates, numbers, sport) stay whole and only the long ones fold.
+    """
+    compact = {"box": None, "padding": (0, 1), "collapse_padding": True, "pad_edge": False}
+    table = Table(title=title, **(compact if narrow else {}))
+    for name, justify in columns:
+        folds = name in wrap
+        table.add_column(name, justify=justify, no_wrap=not folds,
+                         overflow="fold" if folds else "ellipsis")
+    return table
+
+
+def _narrow(console: Console) -> bool:
+    """Whether the terminal is narrower than the tables' comfortable width (110 columns)."""
+    return console.width < 110
+
+
 @app.command("import", cls=opt.Command)
 def import_command(
     paths: Annotated[list[Path], typer.Argument(
@@ -90,9 +122,8 @@ def import_command(
     if len(outcomes) == 1 and outcomes[0].status == REJECTED:
         raise InputFileError(outcomes[0].name, outcomes[0].reason or "rejected")
     counts = {s: sum(o.status == s for o in outcomes) for s in (IMPORTED, PRESENT, REJECTED)}
-    table = Table(title=f"Import into {db_path}")
-    table.add_column("result")
-    table.add_column("files", justify="right")
+    console.print(f"Training log: {db_path}", soft_wrap=True, highlight=False)
+    table = _table("Import", [("result", "left"), ("files", "right")])
     for status, n in counts.items():
         table.add_row(status, str(n))
     console.print(table)
@@ -152,24 +183,38 @@ def list_command(
         rows = store.activities(include_non_running=not running_only, include_duplicates=True)
     if last > 0:
         rows = rows[-last:]
-    table = Table(title=f"Training log ({len(rows)} activities)")
-    for column in ("id", "start (local)", "sport", "km", "moving", "pace", "HR", "spm",
-                   "file", "notes"):
-        table.add_column(column, overflow="fold",
-                         justify="right" if column in ("id", "km", "HR", "spm") else "left")
+    console = Console()
+    console.print(_activities_table(rows, narrow=console.width < 140))
+
+
+def _activities_table(rows: list[StoredActivity], narrow: bool = False) -> Table:
+    """The training log, one activity a row; ``narrow`` packs it tighter (one space apart).
+
+    Dates, numbers and sports never wrap; the file name (and the notes) fold. Narrow: the
+    start without its UTC offset, the pace in min/km without "/km", and the notes under the
+    file name in one column.
+    """
+    names = ("id", "start (local)", "sport", "km", "moving", "min/km" if narrow else "pace",
+             "HR", "spm", *(("file, notes",) if narrow else ("file", "notes")))
+    table = _table(f"Training log ({len(rows)} activities)",
+                   [(n, "right" if n in ("id", "km", "HR", "spm") else "left") for n in names],
+                   wrap=("file", "notes", "file, notes"), narrow=narrow)
     for a in rows:
-        notes = []
-        if a.duplicate_of:
-            notes.append(f"duplicate of {a.duplicate_of}")
-        if not a.is_running:
-            notes.append("not in running load")
-        table.add_row(
-            str(a.id), a.local_start.strftime("%Y-%m-%d %H:%M %z"), a.sport, _km(a.distance_m),
-            _hms(a.moving_s), _pace(a.pace_s_per_km),
-            f"{a.avg_hr_bpm:.0f}" if a.avg_hr_bpm else "-",
-            f"{a.avg_cadence_spm:.0f}" if a.avg_cadence_spm else "-",
-            Path(a.source.split("!")[-1]).name, "; ".join(notes))
-    Console().print(table)
+        notes = "; ".join(([f"duplicate of {a.duplicate_of}"] if a.duplicate_of else [])
+                          + ([] if a.is_running else ["not in running load"]))
+        file = Path(a.source.split("!")[-1]).name
+        pace = _pace(a.pace_s_per_km)
+        cells = [str(a.id), f"{a.local_start:{DAY} %H:%M}", a.sport, _km(a.distance_m),
+                 _hms(a.moving_s), pace.removesuffix("/km") if narrow else pace,
+                 f"{a.avg_hr_bpm:.0f}" if a.avg_hr_bpm else "-",
+                 f"{a.avg_cadence_spm:.0f}" if a.avg_cadence_spm else "-"]
+        if narrow:
+            cells.append(escape(file) + (f"\n[dim]{escape(notes)}[/]" if notes else ""))
+        else:
+            cells[1] += f" {a.local_start:%z}"
+            cells += [escape(file), escape(notes)]
+        table.add_row(*cells)
+    return table
 
 
 @app.command("summary", cls=opt.Command)
@@ -269,7 +314,7 @@ def status_command(
 def _print_week(console: Console, weekly, monday: date, ref_day: date, everything: bool) -> None:
     this = weekly.loc[monday]
     what = "activities" if everything else "runs"
-    console.rule(f"Week of {monday:%a %d %b %Y} (up to {ref_day:%a %d %b})")
+    console.rule(f"Week of {_day(monday)} (Monday) to {_day(ref_day)}")
     console.print(f"{int(this['runs'])} {what}: {this['distance_km']:.1f} km, "
                   f"{_hms(this['time_h'] * 3600)} moving; longest {this['longest_km']:.1f} km")
     limit = threshold("load.weekly.ten_percent_rule")
@@ -297,23 +342,23 @@ def _print_spikes(console: Console, spikes, activities: list[StoredActivity], mo
     week = [s for s in spikes if monday <= by_id[s.activity_id].local_start.date() <= ref_day]
     latest = week or spikes[-3:]
     title = "Runs this week" if week else "Latest runs (none this week)"
-    table = Table(title=f"{title}: distance vs the longest run in the previous 30 days "
-                  "(Frandsen 2025, BJSM 59:1203)")
-    for column in ("id", "date", "km", "longest prev. 30 d", "spike", "band",
-                   "hazard ratio"):
-        table.add_column(column, justify="right" if column != "band" else "left")
+    table = _table(f"{title}: distance vs the longest run in the previous 30 days "
+                   "(Frandsen 2025, BJSM 59:1203)",
+                   [(c, "left" if c in ("band", "date") else "right")
+                    for c in ("id", "date", "km", "longest 30 d", "spike", "band", "HR")],
+                   wrap=("band",), narrow=_narrow(console))
     for s in latest:
         a = by_id[s.activity_id]
         flagged = s.hazard_ratio is not None and s.hazard_ratio > 1.0
         table.add_row(
-            str(s.activity_id), f"{a.local_start:%a %d %b}", f"{s.distance_km:.1f}",
+            str(s.activity_id), _day(a.local_start), f"{s.distance_km:.1f}",
             "-" if s.longest_previous_km is None else f"{s.longest_previous_km:.1f}",
             "-" if s.spike_pct is None else f"{s.spike_pct:+.0f} %",
             f"[red]{s.band}[/]" if flagged else s.band,
             "-" if s.hazard_ratio is None else (
-                f"{s.hazard_ratio:g}" if flagged else "1 (reference)"))
+                f"{s.hazard_ratio:g}" if flagged else "1 (ref.)"))
     console.print(table)
-    console.print("  [dim]Hazard ratios vs runs <= 10 % over the longest recent run: spikes "
+    console.print("  [dim]HR: hazard ratio vs runs <= 10 % over the longest recent run: spikes "
                   "are associated with more running-related injuries (5,205 runners); "
                   "science.md §6 rule 4 flags any run > 10 % longer.[/]")
 
@@ -333,26 +378,26 @@ def _print_acwr_foster(console: Console, runs, ref_day: date) -> None:
             "(Frandsen 2025).[/]")
     f = metrics.foster(runs, ref_day)
     if f.monotony is None:
-        console.print(f"Foster, 7 days to {ref_day:%d %b}: load {f.weekly_load:.0f} {f.unit}; "
+        console.print(f"Foster, 7 days to {_day(ref_day)}: load {f.weekly_load:.0f} {f.unit}; "
                       "monotony undefined (daily loads do not vary)")
     else:
-        console.print(f"Foster, 7 days to {ref_day:%d %b}: load {f.weekly_load:.0f} {f.unit}, "
+        console.print(f"Foster, 7 days to {_day(ref_day)}: load {f.weekly_load:.0f} {f.unit}, "
                       f"monotony {f.monotony:.2f}, strain {f.strain:.0f} "
                       "[dim](Foster 1998; load = minutes unless every session has an RPE)[/]")
 
 
 def _print_trend(console: Console, weekly, spikes) -> None:
-    table = Table(title="Trend")
-    for column in ("week of", "runs", "km", "time", "km change", "time change", "10 % rule",
-                   "longest km", "top spike band"):
-        table.add_column(column, justify="left" if column in ("week of", "10 % rule",
-                                                              "top spike band") else "right")
+    table = _table("Trend", [(c, "left" if c in ("week of", "10 % rule", "top spike")
+                                else "right")
+                               for c in ("week of", "runs", "km", "time", "km +/-", "time +/-",
+                                         "10 % rule", "longest", "top spike")],
+                   wrap=("top spike",), narrow=_narrow(console))
     for monday, row in weekly.iterrows():
         in_week = [s for s in spikes if s.spike_pct is not None
                    and monday <= s.start_utc.date() < monday + timedelta(days=7)]
         top = max(in_week, key=lambda s: s.spike_pct, default=None)
         table.add_row(
-            f"{monday:%d %b %Y}", str(int(row["runs"])), f"{row['distance_km']:.1f}",
+            _day(monday), str(int(row["runs"])), f"{row['distance_km']:.1f}",
             _hms(row["time_h"] * 3600), _pct(row["distance_change_pct"]),
             _pct(row["time_change_pct"]), "[red]broken[/]" if row["ten_pct_broken"] else "ok",
             f"{row['longest_km']:.1f}", top.band if top else "-")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -52,18 +53,7 @@ def plot_status(
     first_day = weekly.index[0]
     last_day = max(today, weekly.index[-1] + timedelta(days=6)) + timedelta(days=1)
 
-    labels = [w.strftime("%d %b") for w in weekly.index]
-    colours = ["tab:red" if broken else "tab:blue" for broken in weekly["ten_pct_broken"]]
-    ax_week.bar(labels, weekly["distance_km"], color=colours)
-    limit = threshold("load.weekly.ten_percent_rule")
-    ceiling = weekly["distance_km"].shift(1) * (1 + limit / 100.0)
-    ax_week.plot(labels, ceiling, "k_", markersize=28, mew=2,
-                 label=f"previous week + {limit:g} % (article's rule)")
-    ax_week.set_ylabel("distance (km)")
-    ax_week.set_title(f"Weekly running distance (week starting); red: > {limit:g} % over the "
-                      "week before. Buist 2008: a 10 %-rule program did not lower injuries",
-                      fontsize=9)
-    ax_week.legend(fontsize=8, loc="upper left")
+    draw_weekly(ax_week, weekly)
 
     lows = [threshold(f"load.spike.band{k}_lower") for k in (1, 2, 3)]
     ratios = [threshold(f"load.spike.band{k}_hazard_ratio") for k in (1, 2, 3)]
@@ -102,3 +92,34 @@ def plot_status(
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=100)
     return out
+
+
+def draw_weekly(ax, weekly: pd.DataFrame) -> None:
+    """Weekly distance bars on ``ax``, with the article's 10 % line.
+
+    The axis starts at 0 km (at least 1 km tall); a week without runs draws no bar and no
+    10 % line, and says "no runs". Weeks are labelled ``YYYY-MM-DD`` (their Monday), the
+    dates of the other panels.
+    """
+    labels = [f"{w:%Y-%m-%d}" for w in weekly.index]
+    x = np.arange(len(labels))
+    distance = weekly["distance_km"].astype(float).fillna(0.0).to_numpy()
+    colours = ["tab:red" if broken else "tab:blue" for broken in weekly["ten_pct_broken"]]
+    ax.bar(x, distance, color=colours)  # an empty week: a bar of height 0, not drawn
+    limit = threshold("load.weekly.ten_percent_rule")
+    previous = np.concatenate([[np.nan], distance[:-1]])
+    ceiling = np.where(previous > 0, previous * (1 + limit / 100.0), np.nan)
+    if np.isfinite(ceiling).any():
+        ax.plot(x, ceiling, "k_", markersize=28, mew=2,
+                label=f"previous week + {limit:g} % (article's rule)")
+        ax.legend(fontsize=8, loc="upper left")
+    top = max(1.0, float(np.nanmax([*distance, *ceiling, 0.0])) * 1.15)
+    ax.set_ylim(0, top)
+    ax.set_xticks(x, labels)
+    for position in x[distance <= 0]:
+        ax.text(position, top * 0.02, "no runs", ha="center", va="bottom", fontsize=8,
+                color="grey")
+    ax.set_ylabel("distance (km)")
+    ax.set_title(f"Weekly running distance (week starting); red: > {limit:g} % over the "
+                 "week before. Buist 2008: a 10 %-rule program did not lower injuries",
+                 fontsize=9)
