@@ -93,11 +93,17 @@ def add_phases(strides: pd.DataFrame, rec: Recording) -> pd.DataFrame:
     strides
         The table from :func:`stridelab.gait.strides.build_strides`.
     rec
-        The recording in the engine frame (pelvis and foot landmarks).
+        The recording in the engine frame (pelvis and foot landmarks). From a rear view
+        (``rec.axes["view"] == "rear"``) the forward positions are unknown: mid-stance,
+        take-off, mid-swing and terminal swing are NaN (their bounds need a side view), the
+        loading phase and initial swing are kept.
     """
     out = strides.copy()
     fs = rec.fs
-    pelvis_x = rec.landmark("pelvis")[:, 0] if rec.has("pelvis") else None
+    # a camera behind the runner sees no forward position: the pelvis passing over the foot
+    # and the foot's most forward point, which bound mid-stance and mid-swing, are not known
+    forward_known = rec.axes.get("view", "both") != "rear"
+    pelvis_x = rec.landmark("pelvis")[:, 0] if rec.has("pelvis") and forward_known else None
     feet = {s: _foot_centre(rec, s) for s in "LR" if rec.has(f"{s}_foot")}
     load_frac = threshold("gait.phases.loading_fraction")
     starts = {p: np.full(len(out), np.nan) for p in PHASES}
@@ -108,19 +114,21 @@ def add_phases(strides: pd.DataFrame, rec: Recording) -> pd.DataFrame:
         if foot is not None and pelvis_x is not None:
             mid = _crossing_time(pelvis_x - foot[:, 0], int(row.ic_s * fs), int(row.to_s * fs) + 1,
                                  fs)
-        if not np.isfinite(mid):
+        if not np.isfinite(mid) and forward_known:
             mid = row.ic_s + 0.5 * stance  # pelvis never passed the foot: mid-point of stance
+        loading_end = row.ic_s + load_frac * stance
         starts["initial_contact"][i] = row.ic_s
-        starts["midstance"][i] = min(row.ic_s + load_frac * stance, mid)
+        starts["midstance"][i] = min(loading_end, mid) if np.isfinite(mid) else loading_end
         starts["takeoff"][i] = mid
         starts["initial_swing"][i] = row.to_s
         if np.isfinite(row.next_ic_s) and foot is not None:
             a, b = int(np.ceil(row.to_s * fs)), int(row.next_ic_s * fs) + 1
             apex = _argext(foot[:, 1], a, b, fs)
-            ahead = foot[:, 0] - (pelvis_x if pelvis_x is not None else 0.0)
-            forward = _argext(ahead, int(apex * fs) if np.isfinite(apex) else a, b, fs)
             starts["midswing"][i] = apex
-            starts["terminal_swing"][i] = forward
+            if forward_known:
+                ahead = foot[:, 0] - (pelvis_x if pelvis_x is not None else 0.0)
+                starts["terminal_swing"][i] = _argext(
+                    ahead, int(apex * fs) if np.isfinite(apex) else a, b, fs)
     stride = out.next_ic_s - out.ic_s
     bounds = [starts[p] for p in PHASES] + [out.next_ic_s.to_numpy()]
     for k, p in enumerate(PHASES):

@@ -6,11 +6,11 @@ side, from behind) therefore takes:
 
 - each leg's side-view measures (knee, shank and foot angles, overstride, trunk lean, vertical
   oscillation, foot strike) from the side clip where that leg was near the camera;
-- each foot's own timing (contact, swing and stride time, duty factor, and the cadence as two
-  steps per stride of each foot) from the
+- each foot's own timing (contact, swing and stride time, duty factor, the cadence as two
+  steps per stride of each foot, and the six phases) from the
   same near-leg side clip, or, without the pair of side clips, from the rear clip, which sees
   both feet;
-- what needs both feet's events (step and flight times, the phases) from the rear clip, or,
+- what needs both feet's events (step and flight times, the flight share) from the rear clip, or,
   without it, from the side clips (each step starting with the near foot; the far foot's
   landing ends it, so its visibility counts in the confidence);
 - the rear-view measures (pelvic drop, step width, cross-over, knee frontal angle) from the
@@ -165,10 +165,11 @@ def _group_metrics(group: str, sources: dict[str, SessionClip]
         # each foot's own rhythm (two steps a stride): no event of the other foot in it
         metrics["cadence_spm"] = metric_stats(120000.0 / strides.stride_time_ms, "steps/min",
                                               strides.side)
-        return metrics, {}, None
+        phases = {k: m for k, m in phase_metrics(strides).items() if k != "flight_pct"}
+        return metrics, phases, None
     if group == STEP_GROUP:
         return ({k: m for k, m in timing_metrics(strides).items() if k in TWO_FOOT},
-                phase_metrics(strides), None)
+                {k: m for k, m in phase_metrics(strides).items() if k == "flight_pct"}, None)
     keys = SIDE_ONLY if group == SIDE_GROUP else REAR_ONLY
     metrics = {k: m for k, m in form_metrics(measures, strides.side).items() if k in keys}
     strike = (foot_strike_summary(measures["foot_strike"], strides.side,

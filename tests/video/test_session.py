@@ -115,3 +115,22 @@ def test_cli_session_writes_the_clips_and_a_report_naming_them(tmp_path, motion)
     assert "Clips of this session" in html and "left: left_op, right: right_op" in html
     doc = json.loads((out / "summary.json").read_text())
     assert doc["session"]["sources"]["contact_time_ms"] == {"L": "left_op", "R": "right_op"}
+
+
+def test_a_rear_view_leaves_the_phases_it_cannot_bound_empty(motion):
+    kp, _ = _clip(motion, "rear", "right")
+    phases = stridelab.analyze(kp, view="rear", height_m=1.81, report=False).summary.phases
+    # the pelvis passing over the foot and the foot's most forward point need a side view
+    for key in ("midstance_pct", "takeoff_pct", "midswing_pct", "terminal_swing_pct"):
+        assert phases[key].mean is None
+    assert 5 < phases["initial_contact_pct"].mean < 9  # the loading fifth of ~35 % stance
+    assert 20 < phases["initial_swing_pct"].mean < 30
+
+
+def test_side_view_phases_agree_with_motion_capture(motion, shared_file):
+    mocap = stridelab.analyze(shared_file("mocap/RBDS001runT35.c3d"), report=False)
+    kp, _ = _clip(motion, "side", "right", fps=120.0)
+    video = stridelab.analyze(kp, view="side", height_m=1.81, report=False)
+    for key, m in mocap.summary.phases.items():
+        # the same motion through keypoints: within 2 % of the stride (harness: < 1 %)
+        assert abs(video.summary.phases[key].mean - m.mean) < 2.0, key
