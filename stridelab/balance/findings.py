@@ -43,6 +43,12 @@ NOT_ASSESSED = {
 }
 
 
+def short_source(source: str) -> str:
+    """A threshold row's citation without its summary: ``"Plisky et al. 2006 (JOSPT 36:911)"``."""
+    head, sep, _ = source.partition("): ")
+    return head + ")" if sep else source.split(": ")[0]
+
+
 def _row(key: str):
     return load_thresholds()[key]
 

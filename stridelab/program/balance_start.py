@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from stridelab.assess.model import Finding
-from stridelab.balance.findings import SINGLE_LEG_KEY, SWAY_KEYS, YBALANCE_KEYS
+from stridelab.balance.findings import SINGLE_LEG_KEY, SWAY_KEYS, YBALANCE_KEYS, short_source
 from stridelab.program.library import ExerciseLibrary, balance_level
 
 ORDER = ("short", "partial", "full")
@@ -77,7 +77,7 @@ def _static_from_findings(lib: ExerciseLibrary,
     if sway and level == ORDER[-1]:
         level = _lower(level)
         because += (f", but the sway on one leg is {sway[0].band} ({sway[0].value:.0f} "
-                    f"{sway[0].unit}; {sway[0].source.split(':')[0]}): one level lower")
+                    f"{sway[0].unit}; {short_source(sway[0].source)}): one level lower")
     return BalanceStart(level, "findings", because)
 
 

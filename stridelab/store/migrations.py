@@ -80,6 +80,23 @@ MIGRATIONS: dict[int, list[str]] = {
             PRIMARY KEY (entry_id, set_no)
         )""",
     ],
+    4: [
+        # balance tests (`stridelab balance`): one row per session and condition (force-plate
+        # posturography, Y-balance), with the per-trial values a retest is judged against
+        """CREATE TABLE balance_session (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            condition TEXT NOT NULL,
+            measures_json TEXT NOT NULL,
+            trial_values_json TEXT NOT NULL,
+            findings_json TEXT NOT NULL,
+            sources_json TEXT NOT NULL,
+            note TEXT,
+            stored_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX balance_session_condition ON balance_session(kind, condition, day)",
+    ],
 }
 
 LATEST = max(MIGRATIONS)
