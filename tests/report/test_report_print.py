@@ -3,8 +3,8 @@ file names on one line.
 
 The PDF is printed by headless Chromium and read back with pypdfium2 (text and rendered
 pages). Input: the recorded results of the shared treadmill clip (``tests/data/snapshots``,
-in the repository), with synthetic joint angles. Skipped, with the reason, where no Chromium
-is installed.
+in the repository), with synthetic joint angles and the program ``stridelab plan`` makes of
+its findings. Skipped, with the reason, where no Chromium is installed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 from stridelab.report import find_chromium
 from stridelab.report.build import report_folder
 
-from .conftest import synthetic_angles
+from .conftest import run_cli, synthetic_angles
 
 pytestmark = pytest.mark.skipif(
     find_chromium() is None,
@@ -38,8 +38,10 @@ def printed(tmp_path_factory):
     """The PDF of the shared clip's recorded results, its text per page and its page images."""
     pdfium = pytest.importorskip("pypdfium2", reason="pypdfium2 (dev extra) reads the PDF")
     folder = tmp_path_factory.mktemp("printed")
-    for name in ("summary.json", "strides.csv", "findings.json", "program.json"):
+    for name in ("summary.json", "strides.csv", "findings.json"):
         shutil.copy(SNAPSHOT / name, folder / name)
+    res = run_cli("plan", folder, "--start", "2027-01-04")
+    assert res.returncode == 0, res.stderr
     summary = json.loads((folder / "summary.json").read_text())
     summary["file"] = CLIP
     (folder / "summary.json").write_text(json.dumps(summary))
