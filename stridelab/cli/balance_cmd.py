@@ -149,14 +149,20 @@ def _print_session(console: Console, session: BalanceSession) -> None:
         words = ", ".join(f"{k} {v:.2f}" for k, v in ratios.items())
         console.print(f"Romberg quotient ({stance}, eyes closed / open): {words}")
     _print_findings(console, [f.to_dict() for f in session.findings])
-    for w in dict.fromkeys(w for t in session.trials for w in t.warnings):
-        console.print(f"[yellow]note:[/] {escape(w)}")
+    notes: dict[str, list[str]] = {}
+    for t in session.trials:
+        for w in t.warnings:
+            name, _, text = w.partition(": ")
+            notes.setdefault(text or w, []).append(name)
+    for text, names in notes.items():
+        where = names[0] if len(names) == 1 else f"{len(names)} files"
+        console.print(f"[yellow]note:[/] {escape(where)}: {escape(text)}")
 
 
 def _print_findings(console: Console, findings: list[dict]) -> None:
     for f in findings:
         side = f" ({f['side']})" if f["side"] else ""
-        console.print(f"[bold]{escape(f['title'])}{side}[/]: {f['value']:g} {escape(f['unit'])}"
+        console.print(f"[bold]{escape(f['title'])}{side}[/]: {_fmt(f['value'])} {escape(f['unit'])}"
                       f", {f['band']} ({f['severity']}; evidence: {f['evidence']})\n  "
                       f"{escape(f['explanation'])}")
 
