@@ -16,3 +16,11 @@
 >>> round(m["mean_velocity_mm_s"], 2)            # a 5 mm circle at 0.25 turns/s: 2 pi R f
 7.85
 """
+
+from stridelab.balance.session import BalanceSession, analyze_balance
+from stridelab.balance.sway import Posturography
+from stridelab.balance.trial import BalanceTrial, TrialResult
+from stridelab.balance.ybalance import YBalance, composite_score
+
+__all__ = ["BalanceSession", "BalanceTrial", "Posturography", "TrialResult", "YBalance",
+           "analyze_balance", "composite_score"]
