@@ -17,10 +17,18 @@
 7.85
 """
 
-from stridelab.balance.session import BalanceSession, analyze_balance
-from stridelab.balance.sway import Posturography
-from stridelab.balance.trial import BalanceTrial, TrialResult
-from stridelab.balance.ybalance import YBalance, composite_score
+from importlib import import_module
 
-__all__ = ["BalanceSession", "BalanceTrial", "Posturography", "TrialResult", "YBalance",
-           "analyze_balance", "composite_score"]
+_EXPORTS = {
+    "BalanceSession": "session", "analyze_balance": "session", "Posturography": "sway",
+    "BalanceTrial": "trial", "TrialResult": "trial", "YBalance": "ybalance",
+    "composite_score": "ybalance",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """Import the public names on first use: the program imports only the finding keys."""
+    if name in _EXPORTS:
+        return getattr(import_module(f"stridelab.balance.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'stridelab.balance' has no attribute {name!r}")

@@ -20,13 +20,16 @@ runner's own earlier sessions (:mod:`stridelab.balance.history`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from stridelab.assess.model import Finding
-from stridelab.balance.trial import TrialResult
-from stridelab.balance.ybalance import YBalance
 from stridelab.thresholds import load_thresholds
+
+if TYPE_CHECKING:  # the program imports the keys here; the trials' modules stay unloaded
+    from stridelab.balance.trial import TrialResult
+    from stridelab.balance.ybalance import YBalance
 
 SINGLE_LEG_KEY = "single_leg_stance"
 """Finding key of the single-leg stance hold (eyes open); its metric is

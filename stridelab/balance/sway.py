@@ -23,8 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import welch
-from scipy.stats import chi2
 
 from stridelab.signal import lowpass
 from stridelab.thresholds import given_or_default
@@ -107,6 +105,15 @@ class Ellipse:
                 self.centre[1] + x * np.sin(phi) + y * np.cos(phi))
 
 
+def chi2_2(probability: float) -> float:
+    """Quantile of the chi-square distribution with 2 degrees of freedom, in closed form.
+
+    With 2 degrees of freedom the distribution is exponential, ``F(x) = 1 - exp(-x / 2)``,
+    so the quantile is ``-2 ln(1 - p)`` (5.991 for 0.95).
+    """
+    return float(-2.0 * np.log1p(-probability))
+
+
 def prediction_ellipse(ml: np.ndarray, ap: np.ndarray, probability: float = 0.95) -> Ellipse:
     """The prediction ellipse (Schubert & Kirchner 2014, Gait Posture 39:518).
 
@@ -123,7 +130,7 @@ def prediction_ellipse(ml: np.ndarray, ap: np.ndarray, probability: float = 0.95
     cov = np.cov(np.vstack([ml, ap]))
     values, vectors = np.linalg.eigh(cov)
     values = np.clip(values, 0.0, None)
-    c = float(chi2.ppf(probability, 2))
+    c = chi2_2(probability)
     major = vectors[:, 1]
     angle = float(np.degrees(np.arctan2(major[1], major[0])))
     angle = (angle + 90.0) % 180.0 - 90.0
@@ -143,6 +150,8 @@ def spectrum(x: np.ndarray, fs: float, segment_s: float,
     -------
     freqs, psd
     """
+    from scipy.signal import welch
+
     n = len(x)
     nperseg = int(min(round(segment_s * fs), n // 2))
     return welch(np.asarray(x, float), fs=fs, window=window, nperseg=nperseg,

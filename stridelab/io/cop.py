@@ -35,6 +35,9 @@ from stridelab.thresholds import threshold
 QUANTITIES = ("time", "fz", "cop_ap", "cop_ml")
 """What a column can hold."""
 SIDES = {"left": "L", "l": "L", "right": "R", "r": "R"}
+TIME_UNITS = {"s": 1.0, "ms": 1e-3}
+MIN_RATE_HZ = 10.0
+"""Slowest sampling that resolves sway (the frequency measures go up to 5 Hz, Nyquist)."""
 MM_AS_M_SPAN_M = 3.0
 """A centre of pressure moving farther than a lab's width: millimetres taken for metres (a
 10-30 mm sway becomes 10-30 "m")."""
@@ -336,7 +339,7 @@ def read_cop_text(path: Path, cmap: ColumnMap, cop_units: str | None = None,
     """
     header, data = _table(path)
     found = _classify(header, cmap, path)
-    fs = _rate(found, data, rate_hz, path)
+    fs = _rate(found, header, data, rate_hz, path)
     feet = list(dict.fromkeys(foot for foot, q in found if foot != "plate"))  # file order
     names = feet or ["plate"]
     if feet and any(q in ("fz", "cop_ap", "cop_ml") for f, q in found if f == "plate"):
@@ -350,12 +353,18 @@ def read_cop_text(path: Path, cmap: ColumnMap, cop_units: str | None = None,
     return CopTrial(path, fs, plates, "text", warnings)
 
 
-def _rate(found: dict, data: np.ndarray, rate_hz: float | None, path: Path) -> float:
+def _rate(found: dict, header: list[str], data: np.ndarray, rate_hz: float | None,
+          path: Path) -> float:
     if ("plate", "time") not in found:
         if rate_hz is None:
             raise InputFileError(path, "no time column: give the sampling rate with --rate")
         return float(rate_hz)
-    t = data[:, found[("plate", "time")]]
+    column = found[("plate", "time")]
+    unit = normalise(header[column])[1] or "s"
+    if unit not in TIME_UNITS:
+        raise InputFileError(path, f"column {header[column]!r}: time unit {unit!r} is not one "
+                             f"of {', '.join(TIME_UNITS)}")
+    t = data[:, column] * TIME_UNITS[unit]
     dt = np.diff(t)
     if not np.all(np.isfinite(t)) or np.any(dt <= 0):
         raise InputFileError(path, "the time column does not increase from row to row")
@@ -363,7 +372,11 @@ def _rate(found: dict, data: np.ndarray, rate_hz: float | None, path: Path) -> f
     if np.max(np.abs(dt - step)) > 0.5 * step:
         raise InputFileError(path, f"samples are not evenly spaced in time (steps from "
                              f"{dt.min():g} to {dt.max():g} s)")
-    return rate_hz or round(1.0 / step, 6)
+    fs = rate_hz or round(1.0 / step, 6)
+    if fs < MIN_RATE_HZ:
+        raise InputFileError(path, f"samples {step:g} s apart ({fs:g} Hz) are too slow for "
+                             "sway: a time column in milliseconds? (header 'time (ms)')")
+    return fs
 
 
 def _plate(name: str, found: dict, header: list[str], data: np.ndarray, cmap: ColumnMap,

@@ -178,3 +178,15 @@ def test_a_running_trial_on_a_plate_is_not_quiet_standing(shared_file):
     with pytest.raises(InputFileError) as exc:
         analyze_balance([path])
     assert "not quiet standing" in _one_line(exc, path)
+
+
+def test_time_in_milliseconds(tmp_path, quiet_stance):
+    ap, ml, fz, fs = quiet_stance
+    rows = ["Time (ms),Fz,CoPx,CoPy"] + [f"{10 * i},{f},{m},{a}" for i, (f, a, m)
+                                         in enumerate(zip(fz, ap, ml, strict=True))]
+    (tmp_path / "ms.csv").write_text("\n".join(rows))
+    assert read_cop(tmp_path / "ms.csv").fs == 100
+    (tmp_path / "bad.csv").write_text("\n".join(["Time" + rows[0][9:]] + rows[1:]))
+    with pytest.raises(InputFileError) as exc:
+        read_cop(tmp_path / "bad.csv")
+    assert "milliseconds" in _one_line(exc, tmp_path / "bad.csv")
