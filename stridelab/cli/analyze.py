@@ -18,8 +18,6 @@ from rich.progress import (
 
 from stridelab.cli import options as opt
 from stridelab.cli.tables import summary_table
-from stridelab.errors import InputFileError
-from stridelab.io.results import remove_stale
 
 MODELS = ("full", "lite", "heavy")
 """MediaPipe's pose models (``--model``)."""
@@ -27,13 +25,6 @@ HEIGHT_RANGE_M = (1.0, 2.4)
 """A runner's height in metres that ``--height`` accepts (the pose stage's own range)."""
 DEFAULT_HEIGHT_M = 1.75
 """The height assumed when ``--height`` is not given (with a warning)."""
-WATCH_SUFFIXES = (".fit", ".gpx", ".tcx", ".zip")
-"""Watch files and exports: they go to ``stridelab assess`` or the training log."""
-MOTION_SUFFIXES = (".c3d", ".trc")
-WATCH_HINT = ("a watch file, which has no strides to split into phases: `stridelab assess "
-              "{path}` assesses its running dynamics; `stridelab runs import {path}` adds it "
-              "to the training log (then `stridelab runs summary ID --out FOLDER`, assess, "
-              "plan and report). `stridelab analyze` reads video, keypoints or motion capture")
 
 
 def check_capture_fps(value: float | None) -> float | None:
@@ -87,38 +78,18 @@ def height_metres(value: float | None) -> tuple[float, str | None]:
 def check_inputs(paths: list[Path]) -> bool:
     """Refuse, before any work, an input ``analyze`` cannot read; whether any is a clip.
 
-    A watch file is pointed to ``stridelab assess`` and the training log; any other
-    unknown file type gets the list of what ``analyze`` reads.
+    Each path goes through :func:`stridelab.pipeline.pipeline.check_input` (a watch file is
+    pointed to ``stridelab assess`` and the training log; any other unknown file type gets
+    the list of what ``analyze`` reads).
 
     Raises
     ------
     InputFileError
         A missing path, a watch file or a file type ``analyze`` does not read.
     """
-    from stridelab.pipeline.pipeline import is_pose_input
+    from stridelab.pipeline.pipeline import check_input
 
-    pose = False
-    for path in paths:
-        if not path.exists():
-            raise InputFileError(path, "no such file or folder")
-        suffix = path.suffix.lower()
-        if path.is_file() and suffix in WATCH_SUFFIXES:
-            raise InputFileError(path, WATCH_HINT.format(path=path))
-        if is_pose_input(path):
-            pose = True
-        elif suffix not in MOTION_SUFFIXES:
-            raise InputFileError(path, f"unsupported file type {suffix or '(none)'}; "
-                                 f"stridelab analyze reads {supported_inputs()}")
-    return pose
-
-
-def supported_inputs() -> str:
-    """What ``stridelab analyze`` reads, in words, with the file types."""
-    from stridelab.pose.video import VIDEO_SUFFIXES
-
-    videos = ", ".join(sorted(VIDEO_SUFFIXES))
-    return (f"a video ({videos}), a folder of OpenPose JSON files, a Sports2D/Pose2Sim "
-            "keypoint .trc, or motion capture (.c3d, or an OpenSim/Pose2Sim marker .trc)")
+    return any([check_input(path) for path in paths])
 
 
 def _progress(console: Console, quiet: bool) -> Progress:
@@ -186,13 +157,8 @@ def analyze(
     pose_input = check_inputs(paths)
     height_m, height_note = height_metres(height)
     console = Console(quiet=quiet, highlight=False)
-    if pose_input:
-        if height_note:
-            console.print(f"[yellow]warning:[/] {height_note}")
-        if model != "full":
-            from stridelab.pose.mediapipe_backend import ensure_model
-
-            ensure_model(model)  # here, once: not in every pose process
+    if pose_input and height_note:
+        console.print(f"[yellow]warning:[/] {height_note}")
     options = dict(view=view, height_m=height_m, capture_fps=capture_fps, model=model,
                    events=events, markerset=markerset, vertical=vertical, forward=forward,
                    workers=workers or None, video=video, report=report)
@@ -202,7 +168,7 @@ def analyze(
             result = analyze_session(paths, out, **options)
         else:
             result = pipeline_for(paths[0], **options).run(paths[0], out).result_
-    removed = remove_stale(out, result.files.values())
+    removed = result.removed
     console.print(summary_table(result.summary.to_dict()))
     for w in result.warnings:
         console.print(f"[yellow]warning:[/] {w}")

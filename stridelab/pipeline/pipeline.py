@@ -166,13 +166,14 @@ class Pipeline:
 
         if isinstance(source, Keypoints):
             self.result_ = self._run_keypoints(source, out)
-            return self
-        if not isinstance(source, Recording) and not Path(source).exists():
-            raise InputFileError(source, "no such file or folder")
-        if isinstance(source, Recording) or not is_pose_input(Path(source)):
+        elif isinstance(source, Recording) or not check_input(Path(source)):
             self.result_ = self._run_recording(source, out)
         else:
             self.result_ = self._run_pose(Path(source), out)
+        if out is not None:
+            from stridelab.io.results import remove_stale
+
+            self.result_.removed = remove_stale(out, self.result_.files.values())
         return self
 
     def _report(self, stage: str, done: int = 0, total: int | None = None) -> None:
@@ -203,6 +204,11 @@ class Pipeline:
 
             info = probe_video(path)
             size = self.workers or default_workers(info.n_frames)
+        model = getattr(self.pose, "model", "full")
+        if is_video(path) and model != "full":
+            from stridelab.pose.mediapipe_backend import ensure_model
+
+            ensure_model(model)  # here, once: not in every pose process
         # the workers start importing MediaPipe now, while this process imports the analysis
         preload = ["stridelab.pose.mediapipe_backend", "mediapipe"] if size > 1 else ()
         with WorkerPool(size, preload=preload) as pool:
@@ -404,6 +410,48 @@ def _require_steps(strides, contacts, rec: Recording, det: Any) -> None:
                                   f"{rec.duration:.1f} s, but no step from one foot to the "
                                   "other: events were missed (too short or too unsteady a "
                                   "clip)", _rhythm_cadence(det))
+
+
+WATCH_SUFFIXES = (".fit", ".gpx", ".tcx", ".zip")
+"""Watch files and exports: they go to ``stridelab assess`` or the training log."""
+MOTION_SUFFIXES = (".c3d", ".trc")
+WATCH_HINT = ("a watch file, which has no strides to split into phases: `stridelab assess "
+              "{path}` assesses its running dynamics; `stridelab runs import {path}` adds it "
+              "to the training log (then `stridelab runs summary ID --out FOLDER`, assess, "
+              "plan and report). `stridelab analyze` reads video, keypoints or motion capture")
+
+
+def supported_inputs() -> str:
+    """What :func:`stridelab.analyze` reads, in words, with the file types."""
+    from stridelab.pose.video import VIDEO_SUFFIXES
+
+    videos = ", ".join(sorted(VIDEO_SUFFIXES))
+    return (f"a video ({videos}), a folder of OpenPose JSON files, a Sports2D/Pose2Sim "
+            "keypoint .trc, or motion capture (.c3d, or an OpenSim/Pose2Sim marker .trc)")
+
+
+def check_input(path: Path) -> bool:
+    """Refuse, before any work, a path that cannot be analysed; whether it is a clip.
+
+    Raises
+    ------
+    InputFileError
+        A missing path, a watch file (pointed to ``stridelab assess`` and the training
+        log), or a file type that is neither a clip, keypoints nor motion capture (the
+        message lists what is read).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(path, "no such file or folder")
+    suffix = path.suffix.lower()
+    if path.is_file() and suffix in WATCH_SUFFIXES:
+        raise InputFileError(path, WATCH_HINT.format(path=path))
+    if is_pose_input(path):
+        return True
+    if suffix not in MOTION_SUFFIXES:
+        raise InputFileError(path, f"unsupported file type {suffix or '(none)'}; "
+                             f"stridelab analyze reads {supported_inputs()}")
+    return False
 
 
 def is_pose_input(path: Path) -> bool:

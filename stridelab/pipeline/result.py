@@ -49,6 +49,9 @@ class AnalysisResult:
         Video and keypoint inputs: the :class:`~stridelab.pose.pipeline.PoseEstimation` run.
     files
         Paths written by :meth:`save` (or by the run, when it was given ``out``), by name.
+    removed
+        An earlier run's stridelab outputs in ``out`` that this run did not write, removed
+        (:func:`stridelab.io.results.remove_stale`).
     """
 
     strides: pd.DataFrame
@@ -63,6 +66,7 @@ class AnalysisResult:
     keypoints: Any = None
     pose: Any = None
     files: dict[str, Path] = field(default_factory=dict)
+    removed: list[Path] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:

@@ -114,5 +114,8 @@ def analyze_session(sources: Sequence[Any], out: str | Path | None = None,
                            recording=first.recording, clips=results)
     pipeline_for(sources[0], **options).assess(result)
     if out is not None:
+        from stridelab.io.results import remove_stale
+
         result.save(out, report=options.get("report", True))
+        result.removed = remove_stale(out, result.files.values())
     return result

@@ -112,3 +112,22 @@ def test_import_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+def test_the_api_refuses_what_the_command_refuses(tmp_path):
+    watch = tmp_path / "run.fit"
+    watch.write_bytes(b"\x0e\x10")
+    with pytest.raises(stridelab.InputFileError, match="stridelab assess"):
+        stridelab.analyze(watch)
+    odd = tmp_path / "run.xyz"
+    odd.write_text("x")
+    with pytest.raises(stridelab.InputFileError, match="a video .*OpenPose.*motion capture"):
+        stridelab.analyze(odd)
+
+
+def test_a_reused_folder_loses_the_earlier_runs_outputs(rbds_path, tmp_path):
+    (tmp_path / "annotated.mp4").write_bytes(b"an earlier clip")
+    (tmp_path / "notes.txt").write_text("mine")
+    res = stridelab.analyze(rbds_path, out=tmp_path, report=False)
+    assert not (tmp_path / "annotated.mp4").exists() and (tmp_path / "notes.txt").exists()
+    assert [p.name for p in res.removed] == ["annotated.mp4"]
