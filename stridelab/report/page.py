@@ -228,10 +228,15 @@ def filming_section(summary: dict) -> str:
 def phases_section(summary: dict, strides: pd.DataFrame) -> str:
     """Stacked phase bars per side and the same numbers as a table."""
     means = plots.phase_means(summary, strides)
+    partial = not means
+    means = means or plots.phase_means(summary, strides, complete=False)
     if not means:
         return ('<section id="phases"><h2>Phases of the stride</h2><p class="sl-note">No '
                 "phase data in these results.</p></section>")
-    svg = plots.phase_bars_svg(summary, strides)
+    svg = plots.phase_bars_svg(summary, strides) if not partial else (
+        '<p class="sl-note">Some phases cannot be bounded from this view: seen from behind, '
+        "the pelvis passing over the foot and the foot's most forward point are not visible, "
+        "so mid-stance, take-off, mid-swing and terminal swing need a side view.</p>")
     sides = [s for s in ("L", "R") if s in means]
     head = "".join(f'<th class="sl-{s.lower()}">{plots.SIDE_NAMES[s]}</th>' for s in sides)
     rows = "".join(

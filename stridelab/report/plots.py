@@ -104,10 +104,12 @@ def warm_up() -> None:
     _svg(fig, "warm-up", "warm-up")
 
 
-def phase_means(summary: dict, strides: pd.DataFrame) -> dict[str, dict[str, float]]:
+def phase_means(summary: dict, strides: pd.DataFrame,
+                complete: bool = True) -> dict[str, dict[str, float]]:
     """Per side, each phase's and flight's mean share of the stride (%).
 
     From ``summary["phases"]`` (its ``L``/``R`` means) when present, else from ``strides.csv``.
+    ``complete``: only sides with all six phases (else every side with any).
     """
     out: dict[str, dict[str, float]] = {"L": {}, "R": {}}
     phases = summary.get("phases") or {}
@@ -119,6 +121,8 @@ def phase_means(summary: dict, strides: pd.DataFrame) -> dict[str, dict[str, flo
                 value = strides.loc[strides["side"] == side, col].mean()
             if finite(value):
                 out[side][name] = float(value)
+    if not complete:
+        return {side: v for side, v in out.items() if v}
     return {side: v for side, v in out.items() if all(p in v for p in PHASES)}
 
 

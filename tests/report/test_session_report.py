@@ -38,3 +38,15 @@ def test_a_session_without_a_rear_clip_asks_for_one():
     assert len(notes) == 1 and "No clip from behind" in notes[0]
     one_side = {**SUMMARY, "session": {"clips": SUMMARY["session"]["clips"][:1]}}
     assert any("right side" in n for n in missing_clips(one_side))
+
+
+def test_a_rear_view_shows_the_phases_it_has_and_names_the_others():
+    from stridelab.report.page import phases_section
+
+    phases = {"initial_contact_pct": {"mean": 7.0, "L": 7.0, "R": 7.1},
+              "initial_swing_pct": {"mean": 25.0, "L": 25.0, "R": 25.1},
+              "flight_pct": {"mean": 15.0, "L": 15.0, "R": 15.1}}
+    for key in ("midstance_pct", "takeoff_pct", "midswing_pct", "terminal_swing_pct"):
+        phases[key] = {"mean": None, "L": None, "R": None}
+    html = phases_section({"phases": phases}, pd.DataFrame({"side": []}))
+    assert "need a side view" in html and "25.0" in html
