@@ -23,7 +23,12 @@ cannot give a virtual toe: there the foot-cluster centre's height is used, with 
 height criterion). This fallback is not validated against force plates here.
 
 Initial contact is the start of a contact interval, toe-off its end. Gaps up to
-``max_gap_s`` are spline-filled; longer gaps yield no events rather than invented ones.
+``max_gap_s`` are spline-filled; longer gaps yield no events rather than invented ones. A
+contact that begins or ends in samples interpolated after a marker-cluster fault
+(:attr:`Recording.interpolated <stridelab.io.recording.Recording.interpolated>`, see
+:mod:`stridelab.io.clusters`) is left out for the same reason, with a warning: such samples
+follow the neighbouring segment, not the foot (a median 15 mm off for 0.2-s runs on the
+Running Injury Clinic trial), enough to move a contact event by tens of milliseconds.
 """
 
 from __future__ import annotations
@@ -53,8 +58,48 @@ def foot_points(rec: Recording, side: str, toe_extension: float) -> list[np.ndar
     return pts
 
 
+def floor_level(y: np.ndarray, percentile: float | list[float],
+                measured: np.ndarray | None = None) -> float | np.ndarray:
+    """Low percentile(s) of a height over its measured samples.
+
+    All samples count when ``measured`` is ``None`` or leaves fewer than half of them.
+    """
+    if measured is not None and np.isfinite(y[measured]).sum() >= 0.5 * np.isfinite(y).sum():
+        y = y[measured]
+    return np.nanpercentile(y, percentile)
+
+
+def foot_markers(rec: Recording, side: str) -> list[str]:
+    """Names of the markers behind a foot's points (its cluster, heel and toe landmarks)."""
+    lm = rec.markerset.landmarks
+    names = [n for key in ("foot", "heel", "toe") for n in lm.get(f"{side}_{key}", [])]
+    return list(dict.fromkeys(n for n in names if n in rec.points))
+
+
+def interpolated_samples(rec: Recording, side: str) -> np.ndarray:
+    """``(n,)`` mask of the samples where any of the foot's markers was interpolated."""
+    masks = [rec.interpolated[n] for n in foot_markers(rec, side) if n in rec.interpolated]
+    return np.logical_or.reduce(masks) if masks else np.zeros(rec.n_frames, bool)
+
+
+def measured_contacts(ics: np.ndarray, tos: np.ndarray, interpolated: np.ndarray,
+                      fs: float) -> np.ndarray:
+    """Mask of the contacts whose initial contact and toe-off both lie in measured samples.
+
+    An event lies between two samples; neither may be interpolated.
+    """
+    last = len(interpolated) - 1
+
+    def measured(times: np.ndarray) -> np.ndarray:
+        lo = np.clip(np.floor(times * fs).astype(int), 0, last)
+        hi = np.clip(np.ceil(times * fs).astype(int), 0, last)
+        return ~(interpolated[lo] | interpolated[hi])
+
+    return measured(np.asarray(ics)) & measured(np.asarray(tos))
+
+
 def foot_clearance(points: list[np.ndarray], fs: float, floor_percentile: float,
-                   max_gap_s: float) -> np.ndarray:
+                   max_gap_s: float, measured: np.ndarray | None = None) -> np.ndarray:
     """Height (m) of the foot's lowest point above the floor, per sample (NaN if unknown).
 
     Parameters
@@ -67,18 +112,24 @@ def foot_clearance(points: list[np.ndarray], fs: float, floor_percentile: float,
         Percentile of each point's height taken as its floor level.
     max_gap_s
         Longest gap that is filled.
+    measured
+        ``(n,)`` mask of the samples that may set the floor level (``None``: all); the
+        interpolated ones must not, since their errors reach the low percentiles.
     """
     heights = []
     for p in points:
         y = fill_gaps(p[:, 1], fs, max_gap_s)
         if np.isfinite(y).sum() < 0.5 * len(y):
             continue  # a point missing most of the time cannot set a floor level
-        heights.append(y - np.nanpercentile(y, floor_percentile))
+        heights.append(y - floor_level(y, floor_percentile, measured))
     if not heights:
         return np.full(len(points[0]) if points else 0, np.nan)
     stack = np.vstack(heights)
     # the lowest point is unknown where any point is missing
-    return np.where(np.isfinite(stack).all(axis=0), np.nanmin(stack, axis=0), np.nan)
+    out = np.full(stack.shape[1], np.nan)
+    known = np.isfinite(stack).all(axis=0)
+    out[known] = stack[:, known].min(axis=0)
+    return out
 
 
 class FootClearanceEventDetection:
@@ -165,14 +216,7 @@ class FootClearanceEventDetection:
                 self.warnings_.append(f"{rec.path.name}: no {side} foot markers: "
                                       f"{'left' if side == 'L' else 'right'} foot not analysed")
                 continue
-            side_level = level
-            if rec.has(f"{side}_heel") and rec.has(f"{side}_toe"):
-                clear = foot_clearance(pts, rec.fs, self.floor_percentile, self.max_gap_s)
-            else:  # cluster only: the cluster centre's height, a threshold scaled to its range
-                centre = fill_gaps(rec.landmark(f"{side}_foot")[:, 1], rec.fs, self.max_gap_s)
-                low, high = np.nanpercentile(centre, [5, 95])
-                clear = centre - low
-                side_level = max(level, self.cluster_height_fraction * (high - low))
+            clear, side_level = self._clearance(rec, side, pts, level)
             self.clearance_[side] = clear
             missing = np.isnan(clear).mean()
             if missing > 0.05:
@@ -180,6 +224,7 @@ class FootClearanceEventDetection:
                                       f"{100 * missing:.0f} % of frames (gaps left unfilled)")
             ics, tos = threshold_crossings(-clear, rec.fs, -side_level, self.min_contact_s,
                                            self.min_gap_s)
+            ics, tos = self._measured(rec, side, ics, tos)
             rows += [{"side": side, "ic_s": a, "to_s": b} for a, b in zip(ics, tos, strict=True)]
         if not self.clearance_:
             raise InputFileError(rec.path, "no foot markers for either foot (landmarks L_foot, "
@@ -188,3 +233,27 @@ class FootClearanceEventDetection:
         self.contacts_ = (pd.DataFrame(rows, columns=["side", "ic_s", "to_s"])
                           .sort_values("ic_s", ignore_index=True))
         return self
+
+    def _clearance(self, rec: Recording, side: str, pts: list[np.ndarray],
+                   level: float) -> tuple[np.ndarray, float]:
+        """The foot's clearance (m) and the contact level (m) it is compared with."""
+        measured = ~interpolated_samples(rec, side)
+        if rec.has(f"{side}_heel") and rec.has(f"{side}_toe"):
+            return foot_clearance(pts, rec.fs, self.floor_percentile, self.max_gap_s,
+                                  measured), level
+        # cluster only: the cluster centre's height, a threshold scaled to its range
+        centre = fill_gaps(rec.landmark(f"{side}_foot")[:, 1], rec.fs, self.max_gap_s)
+        low, high = floor_level(centre, [5, 95], measured)
+        return centre - low, max(level, self.cluster_height_fraction * (high - low))
+
+    def _measured(self, rec: Recording, side: str, ics: np.ndarray,
+                  tos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The contacts whose events lie in measured samples; a warning for the others."""
+        keep = measured_contacts(ics, tos, interpolated_samples(rec, side), rec.fs)
+        if not keep.all():
+            n = int((~keep).sum())
+            self.warnings_.append(
+                f"{rec.path.name}: {n} {'left' if side == 'L' else 'right'} foot contact"
+                f"{'s' if n > 1 else ''} began or ended where the foot's markers were "
+                "interpolated after a marker-cluster fault: left out, not guessed")
+        return ics[keep], tos[keep]

@@ -67,6 +67,11 @@ class Recording:
         How the lab axes were mapped to the engine frame (filled in by ``to_engine_frame``).
     warnings
         Doubtful data noticed while reading, for the summary.
+    interpolated
+        Per marker, an ``(n,)`` mask of the samples interpolated rather than measured (a
+        faulty stretch of a marker cluster rebuilt from its neighbouring segment, see
+        :mod:`stridelab.io.clusters`); markers without one were measured throughout. Events
+        are not taken from interpolated samples.
     """
 
     points: dict[str, np.ndarray]
@@ -77,6 +82,7 @@ class Recording:
     frame: str = "lab"
     axes: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    interpolated: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def from_dataframe(cls, df: pd.DataFrame, sampling_rate_hz: float,
