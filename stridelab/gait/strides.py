@@ -49,6 +49,8 @@ def build_strides(contacts: pd.DataFrame, max_stride_s: float = 2.5) -> pd.DataF
         next_ic = same.ic_s.iloc[0] if len(same) else np.nan
         if next_ic - row.ic_s > max_stride_s:
             next_ic = np.nan
+        if np.isfinite(next_ic) and ((other.ic_s > row.ic_s) & (other.ic_s < next_ic)).sum() > 1:
+            next_ic = np.nan  # two steps of the other foot inside: this foot's contact missed
         contra = other.ic_s.iloc[0] if len(other) else np.nan
         # the other foot's contact must fall inside this stride, else it was missed
         if not (contra < (next_ic if np.isfinite(next_ic) else row.ic_s + max_stride_s / 2)):

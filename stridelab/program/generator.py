@@ -529,6 +529,17 @@ def _balance_note(st: _State) -> str:
             f"single_leg_stance_s) to start at your level ({test['source']}).")
 
 
+def _doubtful_note(doubtful: Sequence[Finding], low: float) -> list[str]:
+    """The findings left out for a confidence below ``program.min_finding_confidence``."""
+    if not doubtful:
+        return []
+    sides = {"L": " (left)", "R": " (right)"}
+    names = "; ".join(f"{f.title}{sides.get(f.side or '', '')}, confidence {f.confidence:.0%}"
+                      for f in doubtful)
+    return [f"Not acted on, the measure being doubtful (confidence below {low:.0%}): {names}. "
+            "Retest with a better recording before training for them."]
+
+
 def _notes(st: _State, templates: list[list[_Slot]], rows: list[dict]) -> list[str]:
     cfg = st.config
     notes = ["General guidance, not a diagnosis or a treatment: pain that lasts or gets worse "
@@ -622,7 +633,10 @@ class ProgramGenerator:
             experience=self.experience, avoid=self.avoid, start=self.start, deload=self.deload,
             days=self.days, time=self.time, name=self.name,
             single_leg_stance_s=self.single_leg_stance_s)
-        active = [f for f in findings if f.severity in ("watch", "concern") and f.targets]
+        flagged = [f for f in findings if f.severity in ("watch", "concern") and f.targets]
+        low = _t("program.min_finding_confidence")
+        active = [f for f in flagged if f.confidence is None or f.confidence >= low]
+        doubtful = [f for f in flagged if f not in active]
         st = _State(lib, self.config_, active, _priorities(active),
                     starts=balance_starts(lib, findings, self.config_.single_leg_stance_s))
         self.weights_ = st.weights
@@ -631,7 +645,7 @@ class ProgramGenerator:
         rows = _finding_rows(st, weeks)
         self.program_ = Program(
             config=self.config_.to_dict(), findings=rows, rules=_rules(self.config_),
-            weeks=weeks, notes=_notes(st, templates, rows),
+            weeks=weeks, notes=_notes(st, templates, rows) + _doubtful_note(doubtful, low),
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         return self
 

@@ -20,7 +20,7 @@ from stridelab.assess.model import SEVERITIES, TARGETS, Finding
 from stridelab.report import filming, plots
 from stridelab.report.style import CSS
 from stridelab.report.values import SI_FORMULA, fmt, label, metric_si, unit_of
-from stridelab.thresholds import load_thresholds
+from stridelab.thresholds import load_thresholds, threshold
 from stridelab.units import finite
 
 ORDER = ("cadence_spm", "contact_time_ms", "flight_time_ms", "swing_time_ms", "step_time_ms",
@@ -292,6 +292,9 @@ def _finding(f: Finding) -> str:
              else "not measurable from this input")
     value_class = "sl-value" if finite(f.value) else "sl-value sl-none"
     conf = f" \u00b7 <b>Confidence:</b> {f.confidence:.0%}" if finite(f.confidence) else ""
+    if finite(f.confidence) and f.confidence < threshold("program.min_finding_confidence"):
+        conf += (" \u00b7 <b>Doubtful:</b> the measure may be wrong; shown, not acted on in "
+                 "the program")
     source = f'<p class="sl-meta"><b>Source:</b> {e(f.source)}</p>'
     if f.other_view:
         body = ('<div class="sl-views"><div class="sl-view"><h4>What the evidence says</h4>'
