@@ -114,6 +114,9 @@ def measure_command(
                               ap_axis=ap_axis)
     folder = out or Path.cwd() / f"{files[0].stem}_balance"
     written = session.save(folder)
+    from stridelab.report.balance_page import write_balance_report
+
+    written.append(write_balance_report(folder))
     console = Console(highlight=False)
     _print_session(console, session)
     console.print(f"wrote {escape(', '.join(p.name for p in written))} in {escape(str(folder))}")

@@ -16,6 +16,7 @@ from rich.console import Console
 from stridelab import __version__
 from stridelab.cli.analyze import analyze
 from stridelab.cli.assess_cmd import assess
+from stridelab.cli.balance_cmd import app as balance_app
 from stridelab.cli.example import example
 from stridelab.cli.load_cmd import app as runs_app
 from stridelab.cli.options import Command, Group
@@ -40,6 +41,7 @@ app.command(name="plan", cls=Command)(plan)
 app.command(name="report", cls=Command)(report)
 app.add_typer(runs_app, name="runs")
 app.add_typer(strength_app, name="strength")
+app.add_typer(balance_app, name="balance")
 # the earlier names, one letter apart and easy to mix up: they still run, unlisted
 app.add_typer(runs_app, name="load", hidden=True)
 app.add_typer(strength_app, name="log", hidden=True)

@@ -54,7 +54,22 @@ def write_report(out_dir: str | Path, summary: dict, strides: pd.DataFrame | Non
 
 def report_folder(results_dir: str | Path, out_dir: str | Path | None = None,
                   pdf: bool = False) -> dict[str, Path]:
-    """Read a results folder and write its report (and PDF); return the paths by name."""
+    """Read a results folder and write its report (and PDF); return the paths by name.
+
+    A ``stridelab balance`` folder (``balance.json``, no ``summary.json``) gets the balance
+    report (:mod:`stridelab.report.balance_page`).
+    """
+    folder = Path(results_dir)
+    if (folder / "balance.json").is_file() and not (folder / "summary.json").is_file():
+        from stridelab.report.balance_page import write_balance_report
+
+        html_path = write_balance_report(folder)
+        paths = {"html": html_path}
+        if pdf:
+            from stridelab.report.browser import write_pdf
+
+            paths["pdf"] = write_pdf(html_path, html_path.with_suffix(".pdf"))
+        return paths
     inputs = load_results(results_dir)
     findings = inputs.findings
     if findings is not None and inputs.findings_notes:
