@@ -33,6 +33,7 @@ from stridelab.balance.session import BalanceSession, analyze_balance
 from stridelab.balance.ybalance import SIDES, YBalance, check_reaches, read_ybalance_csv
 from stridelab.cli import options as opt
 from stridelab.errors import StridelabError
+from stridelab.pipeline.pipeline import is_pose_input
 from stridelab.store.balance import BalanceLog
 
 SHOWN = (("hold_time_s", "hold (s)"), ("mean_velocity_mm_s", "velocity (mm/s)"),
@@ -74,7 +75,12 @@ def measure_command(
     files: Annotated[list[Path], typer.Argument(
         metavar=opt.many(opt.FILE),
         help="Force-plate trials: CSV or tab-separated centre of pressure (one plate, or one "
-        "plate per foot) or C3D.")],
+        "plate per foot) or C3D; or, with --test single-leg, clips or OpenPose folders of a "
+        "single-leg stance (one leg each).")],
+    test: Annotated[str, typer.Option(
+        "--test", metavar=opt.choice("plate", "single-leg"),
+        help="plate: force-plate posturography; single-leg: the single-leg stance test from "
+        "video (default: single-leg for clips and keypoint folders).")] = "",
     eyes: Annotated[str, typer.Option(
         "--eyes", metavar=opt.comma(opt.choice("open", "closed")),
         help="Eyes open or closed: one value for all files or one per file.")] = "open",
@@ -95,7 +101,8 @@ def measure_command(
         "--cop-units", metavar=opt.choice("m", "cm", "mm"),
         help="Unit of centre-of-pressure columns whose header gives none (default m).")] = None,
     rate: Annotated[float | None, typer.Option(
-        "--rate", min=1, metavar="HZ", help="Sampling rate of files without a time column.",
+        "--rate", min=1, metavar="HZ",
+        help="Sampling rate of files without a time column (keypoint folders: the frame rate).",
     )] = None,
     ap_axis: Annotated[str | None, typer.Option(
         "--ap-axis", metavar=opt.choice("x", "y", "z"),
@@ -109,6 +116,16 @@ def measure_command(
     Sway after Prieto 1996 and Duarte & Freitas 2010 (10 Hz low-pass, mean removed), the
     95 % prediction ellipse (Schubert & Kirchner 2014); findings with their evidence.
     """
+    if test == "single-leg" or (not test and all(is_pose_input(f) for f in files)):
+        from stridelab.cli.balance_video import run_single_leg
+
+        folder = out or Path.cwd() / f"{files[0].stem}_balance"
+        written = run_single_leg(files, _split(eyes), leg, folder, capture_fps=rate)
+        Console(highlight=False).print(
+            f"wrote {escape(', '.join(p.name for p in written))} in {escape(str(folder))}")
+        return
+    if test not in ("", "plate"):
+        raise typer.BadParameter(f"{test!r}: use plate or single-leg", param_hint="--test")
     session = analyze_balance(files, eyes=_split(eyes), stance=_split(stance), leg=leg,
                               columns=columns, cop_units=cop_units, rate_hz=rate,
                               ap_axis=ap_axis)
