@@ -12,40 +12,19 @@ by ``stridelab balance --out`` (``balance.json`` and ``cop_traces.csv``).
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
 from stridelab.balance.sway import Ellipse
 from stridelab.balance.trial import TrialResult
+from stridelab.svg import RC, figure_svg
 
 AP_COLOUR, ML_COLOUR, ELLIPSE_COLOUR = "#1f5fa8", "#d95f02", "#a50f15"
-_RC = {"svg.fonttype": "none", "font.size": 11, "axes.spines.top": False,
-       "axes.spines.right": False, "axes.titlesize": 12, "axes.titleweight": "bold"}
-
-
-def _svg(fig: Figure, salt: str, title: str) -> str:
-    buf = io.StringIO()
-    with mpl.rc_context({**_RC, "svg.hashsalt": f"stridelab-balance-{salt}"}):
-        FigureCanvasSVG(fig)
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    text = buf.getvalue()
-    text = text[text.index("<svg"):]
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, count=1, flags=re.S)
-    width_px = fig.get_figwidth() * 104
-    label = (title.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-             .replace(">", "&gt;"))
-    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
-                  rf'<svg\1 class="sl-plot" style="--w:{width_px:.0f}px" role="img" '
-                  rf'aria-label="{label}"', text, count=1)
-
-
 def balance_svg(time_s: np.ndarray, ap_mm: np.ndarray, ml_mm: np.ndarray | None,
                 ellipse: Ellipse | None, title: str) -> str:
     """Stabilogram (left) and statokinesigram with the prediction ellipse (right).
@@ -62,7 +41,7 @@ def balance_svg(time_s: np.ndarray, ap_mm: np.ndarray, ml_mm: np.ndarray | None,
     title
         Figure title (the condition).
     """
-    with mpl.rc_context(_RC):
+    with mpl.rc_context(RC):
         fig = Figure(figsize=(9.0, 3.6), layout="constrained")
         axes = fig.subplots(1, 2 if ml_mm is not None else 1, squeeze=False,
                             gridspec_kw={"width_ratios": [1.6, 1]} if ml_mm is not None
@@ -91,7 +70,7 @@ def balance_svg(time_s: np.ndarray, ap_mm: np.ndarray, ml_mm: np.ndarray | None,
             ax.set_ylabel("anterior-posterior (mm)")
             ax.set_title("Statokinesigram")
         fig.suptitle(title, fontsize=12, fontweight="bold")
-        return _svg(fig, re.sub(r"\W+", "-", title), f"Balance: {title}")
+        return figure_svg(fig, "balance-" + re.sub(r"\W+", "-", title), f"Balance: {title}")
 
 
 def trial_svg(trial: TrialResult) -> str:

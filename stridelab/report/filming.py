@@ -23,7 +23,8 @@ from pathlib import Path
 
 from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch, Wedge
 
-from stridelab.report.plots import SIDE_COLOURS, _figure, _styled, _svg
+from stridelab.report.plots import SIDE_COLOURS, _figure, _styled
+from stridelab.svg import figure_svg
 from stridelab.thresholds import threshold
 from stridelab.units import finite
 
@@ -64,7 +65,7 @@ def filming_svg() -> str:
     Returns
     -------
     str
-        ``<svg ...>...</svg>`` without prolog, as :func:`stridelab.report.plots._svg` writes.
+        ``<svg ...>...</svg>`` without prolog, as :func:`stridelab.svg.figure_svg` writes.
     """
     fig = _figure(6.4, 4.1, {"left": 0.0, "right": 1.0, "top": 1.0, "bottom": 0.0})
     ax = fig.add_subplot()
@@ -125,7 +126,7 @@ def filming_svg() -> str:
             "whole body and feet in view,\nthe runner filling most of the frame height; "
             "10 s or more (10" + _DASH + "20 strides).", ha="left", va="bottom", fontsize=8,
             color="#5b6474", linespacing=1.2)
-    return _svg(fig, "filming", TITLE)
+    return figure_svg(fig, "filming", TITLE)
 
 
 def standalone_svg() -> str:

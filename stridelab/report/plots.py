@@ -7,20 +7,18 @@ per figure so several SVGs can live in one HTML page.
 from __future__ import annotations
 
 import functools
-import io
-import re
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from stridelab.report.curves import SIDED_ANGLES, stride_curve
 from stridelab.report.values import fmt, label, metric_si, unit_of
+from stridelab.svg import RC, figure_svg
 from stridelab.thresholds import threshold
 from stridelab.units import MINUS, finite, format_fixed
 
@@ -32,31 +30,6 @@ PHASES = ("initial_contact", "midstance", "takeoff", "initial_swing", "midswing"
 PHASE_COLOURS = ("#a50f15", "#de2d26", "#fc9272", "#c6dbef", "#6baed6", "#2171b5")
 SIDE_COLOURS = {"L": "#1f5fa8", "R": "#d95f02"}
 SIDE_NAMES = {"L": "Left", "R": "Right"}
-_RC = {"svg.fonttype": "none", "font.size": 11, "axes.spines.top": False,
-       "axes.spines.right": False, "axes.titlesize": 12, "axes.titleweight": "bold"}
-
-
-def _svg(fig: Figure, salt: str, title: str) -> str:
-    """Serialise ``fig`` to an SVG element ready to inline in HTML (no prolog, no metadata)."""
-    buf = io.StringIO()
-    with mpl.rc_context({**_RC, "svg.hashsalt": f"stridelab-{salt}"}):
-        FigureCanvasSVG(fig)
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    text = buf.getvalue()
-    text = text[text.index("<svg"):]
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, count=1, flags=re.S)
-    # natural width (pt -> CSS px) as the most the page scales it up to (see style.py)
-    width_px = fig.get_figwidth() * 104
-    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
-                  rf'<svg\1 class="sl-plot" style="--w:{width_px:.0f}px" role="img" '
-                  rf'aria-label="{_attr(title)}"', text, count=1)
-
-
-def _attr(text: str) -> str:
-    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-            .replace(">", "&gt;"))
-
-
 def _figure(width: float, height: float, margins: dict[str, float] | None = None) -> Figure:
     """A figure laid out by Matplotlib's constrained layout, or with fixed ``margins``.
 
@@ -80,7 +53,7 @@ def _styled(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with mpl.rc_context(_RC):
+        with mpl.rc_context(RC):
             return func(*args, **kwargs)
 
     return wrapper
@@ -101,7 +74,7 @@ def warm_up() -> None:
     ax.set_title("warm-up")
     ax.set_xlabel("% of stride")
     fig.legend(loc="outside lower center", fontsize=9, frameon=False)
-    _svg(fig, "warm-up", "warm-up")
+    figure_svg(fig, "warm-up", "warm-up")
 
 
 def phase_means(summary: dict, strides: pd.DataFrame,
@@ -164,7 +137,7 @@ def phase_bars_svg(summary: dict, strides: pd.DataFrame) -> str | None:
                          label="Flight (no foot down)"))
     # legends fill column by column: stance phases, swing phases, flight
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=9, frameon=False)
-    return _svg(fig, "phases", "Phases of the stride, left and right")
+    return figure_svg(fig, "phases", "Phases of the stride, left and right")
 
 
 @_styled
@@ -206,7 +179,8 @@ def angle_curve_svgs(angles: pd.DataFrame | None, strides: pd.DataFrame) -> list
         ax.set_xlabel("% of stride")
         ax.set_ylabel("degrees")
         fig.legend(loc="lower center", ncol=2, fontsize=9, frameon=False)
-        out.append(_svg(fig, f"angle-{name}", f"{title} over the stride, mean and SD per side"))
+        out.append(figure_svg(fig, f"angle-{name}",
+                              f"{title} over the stride, mean and SD per side"))
     return out
 
 
@@ -250,4 +224,4 @@ def symmetry_svg(summary: dict) -> str | None:
     ax.tick_params(axis="y", length=0)
     ax.set_xlabel(f"symmetry index, %   (\u2190 left larger | right larger \u2192; grey: "
                   f"\u00b1{band:g} %)")
-    return _svg(fig, "symmetry", "Left/right symmetry index per metric")
+    return figure_svg(fig, "symmetry", "Left/right symmetry index per metric")

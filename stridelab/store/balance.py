@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 from stridelab.errors import StridelabError
-from stridelab.store.db import ActivityStore
+from stridelab.store.db import LogPart
 
 KINDS = ("posturography", "ybalance")
 
@@ -61,29 +60,8 @@ _COLUMNS = ("id, day, kind, condition, measures_json, trial_values_json, finding
             "sources_json, note")
 
 
-class BalanceLog:
-    """The balance part of a training log.
-
-    Parameters
-    ----------
-    path
-        Database file (``None``: ``$STRIDELAB_DB`` or the user's data directory), migrated
-        to the latest schema when opened.
-    """
-
-    def __init__(self, path: str | Path | None = None) -> None:
-        self.store = ActivityStore(path)
-        self.path = self.store.path
-
-    def close(self) -> None:
-        """Close the database."""
-        self.store.close()
-
-    def __enter__(self) -> BalanceLog:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+class BalanceLog(LogPart):
+    """The balance part of a training log (:class:`~stridelab.store.db.LogPart`)."""
 
     def add(self, day: date, kind: str, condition: str, measures: dict[str, float],
             trial_values: dict[str, list[float]], findings: list[dict], sources: list[str],

@@ -302,3 +302,28 @@ def _encode(name: str, values: np.ndarray) -> tuple[str, int, bytes]:
 def _decode(dtype: str, n: int, data: bytes) -> np.ndarray:
     array = np.frombuffer(zlib.decompress(data), dtype=dtype, count=n)
     return array.astype(float)
+
+
+class LogPart:
+    """One part of the training log (workouts, balance sessions) over an :class:`ActivityStore`.
+
+    Parameters
+    ----------
+    path
+        Database file (``None``: ``$STRIDELAB_DB`` or the user's data directory), migrated
+        to the latest schema when opened.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.store = ActivityStore(path)
+        self.path = self.store.path
+
+    def close(self) -> None:
+        """Close the database."""
+        self.store.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 from stridelab.errors import StridelabError
-from stridelab.store.db import ActivityStore
+from stridelab.store.db import LogPart
 
 
 @dataclass(frozen=True)
@@ -50,29 +49,8 @@ class WorkoutEntry:
     note: str | None
 
 
-class WorkoutLog:
-    """The workout part of a training log.
-
-    Parameters
-    ----------
-    path
-        Database file (``None``: ``$STRIDELAB_DB`` or the user's data directory), migrated
-        to the latest schema when opened.
-    """
-
-    def __init__(self, path: str | Path | None = None) -> None:
-        self.store = ActivityStore(path)
-        self.path = self.store.path
-
-    def close(self) -> None:
-        """Close the database."""
-        self.store.close()
-
-    def __enter__(self) -> WorkoutLog:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+class WorkoutLog(LogPart):
+    """The workout part of a training log (:class:`~stridelab.store.db.LogPart`)."""
 
     def add(self, day: date, exercise_id: str, target_reps: int, unit: str,
             reps: list[int], loads_kg: list[float | None], rpe: float | None = None,
