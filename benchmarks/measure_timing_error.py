@@ -40,7 +40,7 @@ from stridelab.sim import virtual_camera as vc
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("STRIDELAB_SHARED_DATA", REPO.parent / "shared" / "data"))
-HEIGHT_M = 1.81  # RBDS001, RBDSinfo.txt
+HEIGHT_M = vc.RBDS001_HEIGHT_M
 FPS = (30, 60, 120, 240)
 SEEDS = (0, 1, 2)
 NOISE_PX = 2.0
@@ -104,12 +104,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", type=Path, help="CSV to write (the product's data file)")
     args = parser.parse_args()
-    run_path, static_path = (SHARED / "mocap" / "RBDS001runT35.c3d",
-                             SHARED / "mocap" / "RBDS001static.c3d")
-    if not run_path.exists():
-        print(f"{run_path} is absent", file=sys.stderr)
+    motion = vc.rbds001_motion(SHARED)
+    if motion is None:
+        print(f"{SHARED / vc.RBDS001[0]} is absent", file=sys.stderr)
         return 2
-    table = measure(vc.motion_with_truth(run_path, static_path))
+    table = measure(motion)
     print(table.drop(columns=["source", "noise_px"]).to_string(index=False))
     if args.write:
         table.to_csv(args.write, index=False)

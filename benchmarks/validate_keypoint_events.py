@@ -30,7 +30,7 @@ from stridelab.sim import virtual_camera as vc
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("STRIDELAB_SHARED_DATA", REPO.parent / "shared" / "data"))
-HEIGHT_M = 1.81  # RBDS001, RBDSinfo.txt
+HEIGHT_M = vc.RBDS001_HEIGHT_M
 VIEWS = (("side", "right"), ("side", "left"), ("rear", "right"))
 TARGETS = {240: 10.0, 120: 10.0, 60: 17.0, 30: 33.0}
 """Largest IC/TO mean absolute error and contact-time bias at each frame rate (2 px), ms."""
@@ -59,12 +59,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="60 fps, 2 px only")
     args = parser.parse_args()
-    run_path, static_path = (SHARED / "mocap" / "RBDS001runT35.c3d",
-                             SHARED / "mocap" / "RBDS001static.c3d")
-    if not run_path.exists():
-        print(f"{run_path} is absent", file=sys.stderr)
+    motion = vc.rbds001_motion(SHARED)
+    if motion is None:
+        print(f"{SHARED / vc.RBDS001[0]} is absent", file=sys.stderr)
         return 2
-    motion = vc.motion_with_truth(run_path, static_path)
     shift = 1000 * np.median((motion.truth.to_s - motion.truth.ic_s).to_numpy()[:80]
                              - (motion.truth_50n.to_s - motion.truth_50n.ic_s).to_numpy()[:80])
     print(f"truth: {len(motion.truth)} contacts at 20 N; contact time {shift:.1f} ms longer "

@@ -324,6 +324,20 @@ def motion_with_truth(run_path: str | Path, static_path: str | Path) -> MotionWi
     return MotionWithTruth(points, run.fs, plate_contacts(run, 20.0), plate_contacts(run, 50.0))
 
 
+RBDS001 = ("mocap/RBDS001runT35.c3d", "mocap/RBDS001static.c3d")
+"""The harness's trial and its static trial, relative to the shared data folder."""
+RBDS001_HEIGHT_M = 1.81
+"""RBDS001's height (RBDSinfo.txt), the scale its keypoints are analysed at."""
+
+
+def rbds001_motion(shared: str | Path) -> MotionWithTruth | None:
+    """:func:`motion_with_truth` of RBDS001 in the ``shared`` data folder (``None``: absent)."""
+    run_path, static_path = (Path(shared) / name for name in RBDS001)
+    if not run_path.exists():
+        return None
+    return motion_with_truth(run_path, static_path)
+
+
 def write_openpose(kp: Keypoints, folder: str | Path) -> Path:
     """Write keypoints as OpenPose BODY_25 JSON files, one per frame (``<n>_keypoints.json``).
 
