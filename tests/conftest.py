@@ -51,3 +51,55 @@ def _write_clip(path: Path, frames, fps: float = 30, rotation: float | None = No
 def write_clip():
     """Return a function that encodes RGB frames as an MP4 clip (see ``_write_clip``)."""
     return _write_clip
+
+
+#: Admin URL of a PostgreSQL server the tests may create databases on (``.ci/run`` starts one
+#: and sets it); without it the PostgreSQL half of the database tests skips.
+TEST_PG = os.environ.get("STRIDELAB_TEST_PG")
+
+
+def _fresh_pg_database() -> tuple[str, str]:
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"stridelab_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(TEST_PG, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(TEST_PG).set(database=name).render_as_string(hide_password=False)
+    return name, url
+
+
+def _drop_pg_database(name: str) -> None:
+    import psycopg
+
+    from stridelab.store.engine import dispose_all
+
+    dispose_all()
+    with psycopg.connect(TEST_PG, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path, monkeypatch) -> str:
+    """A new empty database for one test: a SQLite file, then a PostgreSQL database.
+
+    Also ``$STRIDELAB_DB``, so nothing a test runs touches the user's real log. The
+    PostgreSQL run needs ``$STRIDELAB_TEST_PG`` (the admin URL of a server) and skips
+    without it.
+    """
+    if request.param == "sqlite":
+        target = str(tmp_path / "log.sqlite")
+        monkeypatch.setenv("STRIDELAB_DB", target)
+        yield target
+        return
+    if not TEST_PG:
+        pytest.skip("no PostgreSQL server for the tests: set STRIDELAB_TEST_PG "
+                    "(.ci/run starts one)")
+    name, url = _fresh_pg_database()
+    monkeypatch.setenv("STRIDELAB_DB", url)
+    try:
+        yield url
+    finally:
+        _drop_pg_database(name)

@@ -61,9 +61,7 @@ app = typer.Typer(
     cls=BalanceGroup,
 )
 
-DbOption = Annotated[Path | None, typer.Option(
-    "--db", envvar="STRIDELAB_DB", metavar=opt.FILE,
-    help="Training-log database (SQLite). Default: the user's data directory.")]
+DbOption = opt.db_option()
 StoreOption = Annotated[bool, typer.Option(
     "--store/--no-store", help="Keep the session in the training log (default on).")]
 DateOption = Annotated[datetime | None, typer.Option(

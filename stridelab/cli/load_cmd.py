@@ -33,10 +33,7 @@ app = typer.Typer(
     cls=opt.Group,
 )
 
-DbOption = Annotated[Path | None, typer.Option(
-    "--db", envvar="STRIDELAB_DB", metavar=opt.FILE,
-    help="Training-log database (SQLite). Default: the user's data directory.",
-)]
+DbOption = opt.db_option()
 
 
 def _hms(seconds: float | None) -> str:

@@ -22,6 +22,8 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 FILE = "FILE"
 """One file to read or write."""
+DB = "DB"
+"""A database: a SQLite file or a ``postgresql://`` URL."""
 FOLDER = "FOLDER"
 """One folder (created when it is written into)."""
 PATH = "PATH"
@@ -105,3 +107,15 @@ class Group(TyperGroup):
     def get_params(self, ctx) -> list:
         """The parameters, ``--help`` included, with plain placeholders."""
         return _plain(super().get_params(ctx))
+
+
+def db_option():
+    """The ``--db`` option every command that reads or writes the training log takes."""
+    from typing import Annotated
+
+    import typer
+
+    return Annotated[str | None, typer.Option(
+        "--db", envvar="STRIDELAB_DB", metavar=DB,
+        help="Database: a SQLite file or a postgresql:// URL. Default: $STRIDELAB_DB, else "
+             "a SQLite file in the user's data directory.")]

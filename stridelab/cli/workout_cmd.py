@@ -36,10 +36,7 @@ app = typer.Typer(
     cls=opt.Group,
 )
 
-DbOption = Annotated[Path | None, typer.Option(
-    "--db", envvar="STRIDELAB_DB", metavar=opt.FILE,
-    help="Training-log database (SQLite). Default: the user's data directory.",
-)]
+DbOption = opt.db_option()
 ProgramOption = Annotated[Path | None, typer.Option(
     "--program", envvar="STRIDELAB_PROGRAM", metavar=opt.PATH,
     help="program.json written by `stridelab plan` (or its folder): its targets, and "

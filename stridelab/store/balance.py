@@ -13,8 +13,13 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from sqlalchemy import insert, select
+
 from stridelab.errors import StridelabError
-from stridelab.store.db import LogPart
+from stridelab.store import schema
+from stridelab.store.db import LogPart, owned_by
+
+B = schema.balance_session
 
 KINDS = ("posturography", "ybalance")
 
@@ -56,8 +61,9 @@ class BalanceRecord:
     note: str | None
 
 
-_COLUMNS = ("id, day, kind, condition, measures_json, trial_values_json, findings_json, "
-            "sources_json, note")
+_COLUMNS = tuple(B.c[name] for name in (
+    "id", "day", "kind", "condition", "measures_json", "trial_values_json", "findings_json",
+    "sources_json", "note"))
 
 
 class BalanceLog(LogPart):
@@ -70,44 +76,47 @@ class BalanceLog(LogPart):
         if kind not in KINDS:
             raise StridelabError(f"balance kind must be one of {', '.join(KINDS)}, got {kind!r}")
         with self.store.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO balance_session (day, kind, condition, measures_json, "
-                "trial_values_json, findings_json, sources_json, note, stored_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (day.isoformat(), kind, condition, json.dumps(measures),
-                 json.dumps(trial_values), json.dumps(findings), json.dumps(sources), note,
-                 datetime.now(timezone.utc).isoformat(timespec="seconds")))
-        return self.get(int(cur.lastrowid))
+            record_id = conn.execute(insert(B).values(
+                day=day.isoformat(), kind=kind, condition=condition,
+                measures_json=json.dumps(measures), trial_values_json=json.dumps(trial_values),
+                findings_json=json.dumps(findings), sources_json=json.dumps(sources), note=note,
+                stored_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                athlete_id=self.athlete_id,
+            ).returning(B.c.id)).scalar_one()
+        return self.get(record_id)
+
+    def _mine(self):
+        return owned_by(B.c.athlete_id, self.athlete_id)
 
     def get(self, record_id: int) -> BalanceRecord:
-        """One session by id."""
-        row = self.store.conn.execute(
-            f"SELECT {_COLUMNS} FROM balance_session WHERE id = ?", (record_id,)).fetchone()
+        """One of this owner's sessions by id."""
+        with self.store.reading() as conn:
+            row = conn.execute(select(*_COLUMNS).where(B.c.id == record_id,
+                                                       self._mine())).first()
         if row is None:
             raise StridelabError(f"no balance session {record_id} in {self.path}")
         return _record(row)
 
     def sessions(self, kind: str | None = None,
                  condition: str | None = None) -> list[BalanceRecord]:
-        """Sessions oldest first (by day, then by the order they were stored)."""
-        where, args = [], []
-        for column, value in (("kind", kind), ("condition", condition)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                args.append(value)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
-        rows = self.store.conn.execute(
-            f"SELECT {_COLUMNS} FROM balance_session{clause} ORDER BY day, id", args).fetchall()
+        """Sessions of this owner, oldest first (by day, then by the order they were stored)."""
+        query = select(*_COLUMNS).where(self._mine())
+        if kind is not None:
+            query = query.where(B.c.kind == kind)
+        if condition is not None:
+            query = query.where(B.c.condition == condition)
+        with self.store.reading() as conn:
+            rows = conn.execute(query.order_by(B.c.day, B.c.id)).all()
         return [_record(r) for r in rows]
 
     def delete(self, record_id: int) -> None:
         """Remove one session (a test stored by mistake)."""
         self.get(record_id)
         with self.store.transaction() as conn:
-            conn.execute("DELETE FROM balance_session WHERE id = ?", (record_id,))
+            conn.execute(B.delete().where(B.c.id == record_id))
 
 
-def _record(row: tuple) -> BalanceRecord:
+def _record(row) -> BalanceRecord:
     return BalanceRecord(id=row[0], day=date.fromisoformat(row[1]), kind=row[2],
                          condition=row[3], measures=json.loads(row[4]),
                          trial_values=json.loads(row[5]), findings=json.loads(row[6]),

@@ -1,19 +1,19 @@
-"""The training log: an SQLite database of imported activities.
+"""The training log: imported activities in the stridelab database.
 
-One row per activity file (deduplicated by the SHA-256 of its content) with the totals the
-load guards use, the ``summary.json`` dict, and the per-record channels as compressed
-arrays. Each file is stored in its own transaction, so a crash or a bad file part-way
-through an import loses nothing already stored.
+One row per activity file (deduplicated per owner by the SHA-256 of its content) with the
+totals the load guards use, the ``summary.json`` dict, and the per-record channels as
+compressed arrays. Each file is stored in its own transaction, so a crash or a bad file
+part-way through an import loses nothing already stored.
 
-The database lives in the user's data directory (``platformdirs.user_data_dir``) unless a
-path is given or ``STRIDELAB_DB`` is set, so a clinic can keep one elsewhere.
+The database is a SQLite file in the user's data directory (``platformdirs.user_data_dir``)
+unless a path or a PostgreSQL URL is given or ``STRIDELAB_DB`` is set, so a clinic can keep
+one elsewhere (:mod:`stridelab.store.engine`). Rows of the command line's own runner have no
+owner; the web app opens the log of one athlete (``athlete_id``).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,27 +23,26 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import ColumnElement, Connection, and_, func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from stridelab.errors import StridelabError
 from stridelab.io.activity.model import Activity
+from stridelab.store import schema
+from stridelab.store.engine import database_url, default_db_path, describe, engine_for
 from stridelab.store.migrations import migrate
 
+A = schema.activity
+C = schema.channel
+
+__all__ = ["DUPLICATE_DISTANCE_FRACTION", "DUPLICATE_START_S", "ActivityStore", "LogPart",
+           "StoredActivity", "default_db_path"]
 #: Channels kept in double precision (epoch seconds, degrees, cumulative metres).
 _FLOAT64 = frozenset({"time_s", "lat_deg", "lon_deg", "distance_m"})
 #: Two files of the same sport starting this close are the same run exported twice.
 DUPLICATE_START_S = 60.0
 #: ... if their distances also agree within this fraction.
 DUPLICATE_DISTANCE_FRACTION = 0.05
-
-
-def default_db_path() -> Path:
-    """``$STRIDELAB_DB`` or ``<user data dir>/stridelab/training_log.sqlite``."""
-    env = os.environ.get("STRIDELAB_DB")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("stridelab")) / "training_log.sqlite"
 
 
 @dataclass
@@ -93,21 +92,25 @@ class StoredActivity:
         return 0.0
 
 
-_COLUMNS = (
-    "id, sha256, source, format, decoder, sport, sub_sport, is_running, start_utc, "
-    "utc_offset_s, distance_m, distance_source, elapsed_s, timer_s, moving_s, "
-    "elevation_gain_m, avg_hr_bpm, max_hr_bpm, avg_cadence_spm, pace_s_per_km, has_gps, "
-    "has_running_dynamics, device, duplicate_of, rpe, warnings_json"
-)
+_COLUMNS = ("id", "sha256", "source", "format", "decoder", "sport", "sub_sport", "is_running",
+            "start_utc", "utc_offset_s", "distance_m", "distance_source", "elapsed_s",
+            "timer_s", "moving_s", "elevation_gain_m", "avg_hr_bpm", "max_hr_bpm",
+            "avg_cadence_spm", "pace_s_per_km", "has_gps", "has_running_dynamics", "device",
+            "duplicate_of", "rpe", "warnings_json")
 
 
-def _row(values: tuple) -> StoredActivity:
-    data = dict(zip([c.strip() for c in _COLUMNS.split(",")], values, strict=True))
+def _row(values: Any) -> StoredActivity:
+    data = dict(zip(_COLUMNS, values, strict=True))
     data["warnings"] = json.loads(data.pop("warnings_json"))
     data["start_utc"] = datetime.fromtimestamp(data["start_utc"], tz=timezone.utc)
     for key in ("is_running", "has_gps", "has_running_dynamics"):
         data[key] = bool(data[key])
     return StoredActivity(**data)
+
+
+def owned_by(column: Any, athlete_id: int | None) -> ColumnElement[bool]:
+    """Rows of one owner: an athlete, or (``None``) the command line's own runner."""
+    return column.is_(None) if athlete_id is None else column == athlete_id
 
 
 class ActivityStore:
@@ -116,25 +119,26 @@ class ActivityStore:
     Parameters
     ----------
     path
-        Database file; ``None`` for :func:`default_db_path`. Created (with its folder)
-        when missing and migrated to the latest schema.
+        SQLite file or database URL (``postgresql://...``); ``None`` for ``$STRIDELAB_DB``
+        or :func:`default_db_path`. Created (a file with its folder) when missing and
+        migrated to the latest schema.
+    athlete_id
+        Whose log: an athlete of the web app, or ``None`` for the command line's runner.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path).expanduser() if path is not None else default_db_path()
+    def __init__(self, path: str | Path | None = None, athlete_id: int | None = None) -> None:
+        self.url = database_url(path)
+        self.path = describe(self.url)
+        self.athlete_id = athlete_id
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.version = migrate(self.conn)
-        except sqlite3.DatabaseError as exc:
-            raise StridelabError(f"{self.path}: cannot open the training log: {exc}") from exc
+            self.engine = engine_for(self.url)
+            self.version = migrate(self.engine)
+        except DBAPIError as exc:
+            raise StridelabError(f"{self.path}: cannot open the training log: "
+                                 f"{exc.orig or exc}") from exc
 
     def close(self) -> None:
-        """Close the connection."""
-        self.conn.close()
+        """Nothing to release: connections return to the process's pool after each use."""
 
     def __enter__(self) -> ActivityStore:
         return self
@@ -143,28 +147,36 @@ class ActivityStore:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Connection]:
         """One atomic unit of work: committed on success, rolled back on any exception."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        with self.engine.begin() as conn:
+            yield conn
 
-    def find_hash(self, sha256: str) -> int | None:
-        """Id of the activity imported from a file with this content hash, if any."""
-        row = self.conn.execute("SELECT id FROM activity WHERE sha256 = ?", (sha256,)).fetchone()
-        return int(row[0]) if row else None
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for queries."""
+        with self.engine.connect() as conn:
+            yield conn
 
-    def _same_run(self, activity: Activity, distance: float | None) -> int | None:
+    def _mine(self) -> ColumnElement[bool]:
+        return owned_by(A.c.athlete_id, self.athlete_id)
+
+    def find_hash(self, sha256: str, conn: Connection | None = None) -> int | None:
+        """Id of this owner's activity imported from a file with this content hash, if any."""
+        query = select(A.c.id).where(A.c.sha256 == sha256, self._mine())
+        if conn is not None:
+            return conn.execute(query).scalar()
+        with self.reading() as c:
+            return c.execute(query).scalar()
+
+    def _same_run(self, conn: Connection, activity: Activity,
+                  distance: float | None) -> int | None:
         start = activity.start_utc.timestamp()
-        rows = self.conn.execute(
-            "SELECT id, distance_m FROM activity WHERE sport = ? AND duplicate_of IS NULL "
-            "AND start_utc BETWEEN ? AND ? ORDER BY id",
-            (activity.sport, start - DUPLICATE_START_S, start + DUPLICATE_START_S),
-        ).fetchall()
+        rows = conn.execute(
+            select(A.c.id, A.c.distance_m)
+            .where(A.c.sport == activity.sport, A.c.duplicate_of.is_(None), self._mine(),
+                   A.c.start_utc.between(start - DUPLICATE_START_S, start + DUPLICATE_START_S))
+            .order_by(A.c.id)).all()
         for other_id, other_distance in rows:
             if distance is None or other_distance is None:
                 return int(other_id)
@@ -188,51 +200,54 @@ class ActivityStore:
         activity
             The decoded activity.
         sha256
-            Hash of the file content (the dedupe key).
+            Hash of the file content (the dedupe key, per owner).
         totals
             From :func:`stridelab.load.totals.activity_totals`.
         summary
             From :func:`stridelab.summary.build.watch_summary`.
+
+        Raises
+        ------
+        StridelabError
+            When this owner already has a file with this content.
         """
         with self.transaction() as conn:
-            duplicate_of = self._same_run(activity, totals.get("distance_m"))
+            if self.find_hash(sha256, conn) is not None:
+                raise StridelabError(f"{activity.source}: already in the training log")
+            duplicate_of = self._same_run(conn, activity, totals.get("distance_m"))
             warnings = list(summary.get("warnings", []))
             if duplicate_of is not None:
                 warnings.append(f"same run as activity {duplicate_of} (another export of it): "
                                 "not counted twice")
-            cursor = conn.execute(
-                "INSERT INTO activity (sha256, source, format, decoder, sport, sub_sport, "
-                "is_running, start_utc, utc_offset_s, distance_m, distance_source, elapsed_s, "
-                "timer_s, moving_s, elevation_gain_m, avg_hr_bpm, max_hr_bpm, avg_cadence_spm, "
-                "pace_s_per_km, has_gps, has_running_dynamics, device, imported_at, "
-                "totals_json, summary_json, warnings_json, duplicate_of) VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    sha256, activity.source, activity.format, activity.decoder, activity.sport,
-                    activity.sub_sport, int(activity.is_running),
-                    activity.start_utc.timestamp(), activity.utc_offset_s,
-                    totals["distance_m"], totals["distance_source"], totals["elapsed_s"],
-                    totals["timer_s"], totals["moving_s"], totals["elevation_gain_m"],
-                    totals["avg_hr_bpm"], totals["max_hr_bpm"], totals["avg_cadence_spm"],
-                    totals["pace_s_per_km"], int(activity.has_gps),
-                    int(activity.has_running_dynamics), activity.device,
-                    datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    json.dumps(activity.totals), json.dumps(summary), json.dumps(warnings),
-                    duplicate_of,
-                ),
-            )
-            activity_id = int(cursor.lastrowid)
-            conn.executemany(
-                "INSERT INTO channel (activity_id, name, dtype, n, data) VALUES (?, ?, ?, ?, ?)",
-                [(activity_id, name, *_encode(name, values))
-                 for name, values in activity.records.items()],
-            )
+            activity_id = conn.execute(insert(A).values(
+                sha256=sha256, source=activity.source, format=activity.format,
+                decoder=activity.decoder, sport=activity.sport, sub_sport=activity.sub_sport,
+                is_running=int(activity.is_running), start_utc=activity.start_utc.timestamp(),
+                utc_offset_s=activity.utc_offset_s,
+                **{k: totals[k] for k in (
+                    "distance_m", "distance_source", "elapsed_s", "timer_s", "moving_s",
+                    "elevation_gain_m", "avg_hr_bpm", "max_hr_bpm", "avg_cadence_spm",
+                    "pace_s_per_km")},
+                has_gps=int(activity.has_gps),
+                has_running_dynamics=int(activity.has_running_dynamics),
+                device=activity.device,
+                imported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                totals_json=json.dumps(activity.totals), summary_json=json.dumps(summary),
+                warnings_json=json.dumps(warnings), duplicate_of=duplicate_of,
+                athlete_id=self.athlete_id,
+            ).returning(A.c.id)).scalar_one()
+            if activity.records:
+                conn.execute(insert(C), [
+                    {"activity_id": activity_id, "name": name,
+                     **dict(zip(("dtype", "n", "data"), _encode(name, values), strict=True))}
+                    for name, values in activity.records.items()])
         return self.get(activity_id)
 
     def get(self, activity_id: int) -> StoredActivity:
-        """One activity by id; :class:`StridelabError` when there is none."""
-        row = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM activity WHERE id = ?", (activity_id,)).fetchone()
+        """One of this owner's activities by id; :class:`StridelabError` when there is none."""
+        with self.reading() as conn:
+            row = conn.execute(select(*(A.c[c] for c in _COLUMNS))
+                               .where(A.c.id == activity_id, self._mine())).first()
         if row is None:
             raise StridelabError(f"no activity {activity_id} in the training log {self.path}")
         return _row(row)
@@ -240,7 +255,7 @@ class ActivityStore:
     def activities(
         self, include_non_running: bool = True, include_duplicates: bool = False
     ) -> list[StoredActivity]:
-        """All activities, oldest first.
+        """All of this owner's activities, oldest first.
 
         Parameters
         ----------
@@ -249,40 +264,43 @@ class ActivityStore:
         include_duplicates
             Also second exports of a run already in the log.
         """
-        where = []
+        where = [self._mine()]
         if not include_non_running:
-            where.append("is_running = 1")
+            where.append(A.c.is_running == 1)
         if not include_duplicates:
-            where.append("duplicate_of IS NULL")
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
-        rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM activity{clause} ORDER BY start_utc, id").fetchall()
+            where.append(A.c.duplicate_of.is_(None))
+        with self.reading() as conn:
+            rows = conn.execute(select(*(A.c[c] for c in _COLUMNS)).where(and_(*where))
+                                .order_by(A.c.start_utc, A.c.id)).all()
         return [_row(r) for r in rows]
 
     def count(self) -> int:
-        """Return the number of stored activities."""
-        return int(self.conn.execute("SELECT COUNT(*) FROM activity").fetchone()[0])
+        """Return the number of this owner's stored activities."""
+        with self.reading() as conn:
+            return int(conn.execute(select(func.count()).select_from(A)
+                                    .where(self._mine())).scalar_one())
 
     def summary(self, activity_id: int) -> dict[str, Any]:
         """Return the stored ``summary.json`` dict of one activity."""
         self.get(activity_id)
-        row = self.conn.execute(
-            "SELECT summary_json FROM activity WHERE id = ?", (activity_id,)).fetchone()
-        return json.loads(row[0])
+        with self.reading() as conn:
+            text = conn.execute(select(A.c.summary_json).where(A.c.id == activity_id)).scalar()
+        return json.loads(text)
 
     def records(self, activity_id: int) -> dict[str, np.ndarray]:
         """Return the per-record channels of one activity."""
         self.get(activity_id)
-        rows = self.conn.execute(
-            "SELECT name, dtype, n, data FROM channel WHERE activity_id = ?", (activity_id,))
-        return {name: _decode(dtype, n, data) for name, dtype, n, data in rows}
+        with self.reading() as conn:
+            rows = conn.execute(select(C.c.name, C.c.dtype, C.c.n, C.c.data)
+                                .where(C.c.activity_id == activity_id)).all()
+        return {name: _decode(dtype, n, bytes(data)) for name, dtype, n, data in rows}
 
     def set_sport(self, activity_id: int, sport: str) -> None:
         """Correct the sport of an activity (e.g. a GPX without a type)."""
         self.get(activity_id)
         with self.transaction() as conn:
-            conn.execute("UPDATE activity SET sport = ?, is_running = ? WHERE id = ?",
-                         (sport, int(sport == "running"), activity_id))
+            conn.execute(update(A).where(A.c.id == activity_id)
+                         .values(sport=sport, is_running=int(sport == "running")))
 
     def set_rpe(self, activity_id: int, rpe: float | None) -> None:
         """Record the session RPE (CR-10 scale) for Foster's session load."""
@@ -290,7 +308,7 @@ class ActivityStore:
         if rpe is not None and not 0 <= rpe <= 10:
             raise StridelabError(f"RPE must be between 0 and 10 (CR-10 scale), got {rpe}")
         with self.transaction() as conn:
-            conn.execute("UPDATE activity SET rpe = ? WHERE id = ?", (rpe, activity_id))
+            conn.execute(update(A).where(A.c.id == activity_id).values(rpe=rpe))
 
 
 def _encode(name: str, values: np.ndarray) -> tuple[str, int, bytes]:
@@ -310,13 +328,16 @@ class LogPart:
     Parameters
     ----------
     path
-        Database file (``None``: ``$STRIDELAB_DB`` or the user's data directory), migrated
-        to the latest schema when opened.
+        Database file or URL (``None``: ``$STRIDELAB_DB`` or the user's data directory),
+        migrated to the latest schema when opened.
+    athlete_id
+        Whose log (``None``: the command line's runner).
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
-        self.store = ActivityStore(path)
+    def __init__(self, path: str | Path | None = None, athlete_id: int | None = None) -> None:
+        self.store = ActivityStore(path, athlete_id)
         self.path = self.store.path
+        self.athlete_id = athlete_id
 
     def close(self) -> None:
         """Close the database."""

@@ -1,121 +1,57 @@
-"""Numbered schema migrations for the training-log database.
+"""Schema migrations of the stridelab database, by Alembic (``stridelab/store/revisions``).
 
-Each migration is a list of SQL statements applied in one transaction together with the
-new ``schema_version``; a database is brought up to date when it is opened. A database
-written by a newer stridelab (higher version than known here) is refused, not altered.
+A database is brought up to date when it is opened. A log made by stridelab 0.1's
+hand-written SQLite layer (a ``schema_version`` table, no ``alembic_version``) is stamped at
+its version first, then upgraded in place. A database from a newer stridelab (a revision or
+a ``schema_version`` this one does not know) is refused, not altered.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import threading
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, text
 
 from stridelab.errors import StridelabError
 
-MIGRATIONS: dict[int, list[str]] = {
-    1: [
-        """CREATE TABLE activity (
-            id INTEGER PRIMARY KEY,
-            sha256 TEXT NOT NULL UNIQUE,
-            source TEXT NOT NULL,
-            format TEXT NOT NULL,
-            decoder TEXT NOT NULL,
-            sport TEXT NOT NULL,
-            sub_sport TEXT,
-            is_running INTEGER NOT NULL,
-            start_utc REAL NOT NULL,
-            utc_offset_s INTEGER,
-            distance_m REAL,
-            distance_source TEXT,
-            elapsed_s REAL,
-            timer_s REAL,
-            moving_s REAL,
-            elevation_gain_m REAL,
-            avg_hr_bpm REAL,
-            max_hr_bpm REAL,
-            avg_cadence_spm REAL,
-            pace_s_per_km REAL,
-            has_gps INTEGER NOT NULL,
-            has_running_dynamics INTEGER NOT NULL,
-            device TEXT,
-            imported_at TEXT NOT NULL,
-            totals_json TEXT NOT NULL,
-            summary_json TEXT NOT NULL,
-            warnings_json TEXT NOT NULL
-        )""",
-        "CREATE INDEX activity_start ON activity(start_utc)",
-        """CREATE TABLE channel (
-            activity_id INTEGER NOT NULL REFERENCES activity(id) ON DELETE CASCADE,
-            name TEXT NOT NULL,
-            dtype TEXT NOT NULL,
-            n INTEGER NOT NULL,
-            data BLOB NOT NULL,
-            PRIMARY KEY (activity_id, name)
-        )""",
-    ],
-    2: [
-        # the same run imported from two exports (e.g. Garmin and Strava) counts once
-        "ALTER TABLE activity ADD COLUMN duplicate_of INTEGER REFERENCES activity(id)",
-        # session RPE (CR-10) for Foster's session load, entered by the runner
-        "ALTER TABLE activity ADD COLUMN rpe REAL",
-    ],
-    3: [
-        # strength & balance workouts (`stridelab strength log`): one entry per exercise done
-        # on a day, one row per set; the overload rule reads them back (stridelab.program)
-        """CREATE TABLE workout_entry (
-            id INTEGER PRIMARY KEY,
-            day TEXT NOT NULL,
-            exercise_id TEXT NOT NULL,
-            target_reps INTEGER NOT NULL,
-            unit TEXT NOT NULL,
-            rpe REAL,
-            note TEXT,
-            logged_at TEXT NOT NULL
-        )""",
-        "CREATE INDEX workout_entry_exercise ON workout_entry(exercise_id, day)",
-        """CREATE TABLE workout_set (
-            entry_id INTEGER NOT NULL REFERENCES workout_entry(id) ON DELETE CASCADE,
-            set_no INTEGER NOT NULL,
-            reps INTEGER NOT NULL,
-            load_kg REAL,
-            PRIMARY KEY (entry_id, set_no)
-        )""",
-    ],
-    4: [
-        # balance tests (`stridelab balance`): one row per session and condition (force-plate
-        # posturography, Y-balance), with the per-trial values a retest is judged against
-        """CREATE TABLE balance_session (
-            id INTEGER PRIMARY KEY,
-            day TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            condition TEXT NOT NULL,
-            measures_json TEXT NOT NULL,
-            trial_values_json TEXT NOT NULL,
-            findings_json TEXT NOT NULL,
-            sources_json TEXT NOT NULL,
-            note TEXT,
-            stored_at TEXT NOT NULL
-        )""",
-        "CREATE INDEX balance_session_condition ON balance_session(kind, condition, day)",
-    ],
-}
-
-LATEST = max(MIGRATIONS)
+REVISIONS = Path(__file__).with_name("revisions")
+#: The number of the newest revision (also written to ``schema_version``).
+LATEST = 5
+_DONE: set[str] = set()
+_LOCK = threading.Lock()
 
 
-def current_version(conn: sqlite3.Connection) -> int:
-    """Return the schema version of an open database (0 for an empty one)."""
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
-    return int(row[0] or 0)
+def _config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(REVISIONS))
+    config.attributes["connection"] = connection
+    return config
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Apply every migration newer than the database's version.
+def _newer(version: int | str) -> StridelabError:
+    return StridelabError(f"the training log has schema version {version}, newer than this "
+                          f"stridelab knows ({LATEST}): update stridelab")
+
+
+def current_version(connection: Connection) -> int:
+    """The schema version of an open database (0 for an empty one)."""
+    if not inspect(connection).has_table("schema_version"):
+        return 0
+    return int(connection.execute(text("SELECT MAX(version) FROM schema_version")).scalar()
+               or 0)
+
+
+def migrate(engine: Engine) -> int:
+    """Apply every revision newer than the database's, in one transaction.
 
     Parameters
     ----------
-    conn
-        An open connection in autocommit mode (``isolation_level=None``).
+    engine
+        The database (:func:`stridelab.store.engine.engine_for`).
 
     Returns
     -------
@@ -127,19 +63,52 @@ def migrate(conn: sqlite3.Connection) -> int:
     StridelabError
         When the database comes from a newer stridelab.
     """
-    version = current_version(conn)
+    key = str(engine.url)
+    with _LOCK:
+        if key in _DONE:  # checked in this process: only refuse a newer one written since
+            with engine.connect() as connection:
+                version = current_version(connection)
+            if version > LATEST:
+                raise _newer(version)
+            return version
+        with engine.connect() as connection:
+            sqlite = engine.dialect.name == "sqlite"
+            if sqlite:  # a copied table must not cascade-delete its children (SQLite docs)
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            try:
+                version = _upgrade(connection)
+            finally:
+                if sqlite:
+                    connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        _DONE.add(key)
+        return version
+
+
+def _upgrade(connection: Connection) -> int:
+    version = current_version(connection)
     if version > LATEST:
-        raise StridelabError(
-            f"the training log has schema version {version}, newer than this stridelab "
-            f"knows ({LATEST}): update stridelab")
-    for number in sorted(n for n in MIGRATIONS if n > version):
-        conn.execute("BEGIN IMMEDIATE")
+        raise _newer(version)
+    config = _config(connection)
+    tables = set(inspect(connection).get_table_names())
+    script = ScriptDirectory.from_config(config)
+    stamped = None
+    if "alembic_version" in tables:
+        stamped = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    connection.commit()  # end the reading transaction before the migrating one
+    if stamped is not None:
         try:
-            for statement in MIGRATIONS[number]:
-                conn.execute(statement)
-            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    return current_version(conn)
+            script.get_revision(stamped)
+        except Exception as exc:  # alembic raises several types for an unknown revision
+            raise _newer(stamped) from exc
+    elif version:  # a log from stridelab 0.1: its schema is revision `version`
+        with connection.begin():
+            command.stamp(config, f"{version:04d}")
+    with connection.begin():
+        command.upgrade(config, "head")
+    return current_version(connection)
+
+
+def forget() -> None:
+    """Check again on the next open (tests that change a database's schema under the app)."""
+    with _LOCK:
+        _DONE.clear()

@@ -10,8 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from sqlalchemy import insert, select
+
 from stridelab.errors import StridelabError
-from stridelab.store.db import LogPart
+from stridelab.store import schema
+from stridelab.store.db import LogPart, owned_by
+
+E = schema.workout_entry
+S = schema.workout_set
+
+_ENTRY = (E.c.id, E.c.day, E.c.exercise_id, E.c.target_reps, E.c.unit, E.c.rpe, E.c.note)
 
 
 @dataclass(frozen=True)
@@ -61,47 +69,55 @@ class WorkoutLog(LogPart):
         if rpe is not None and not 0 <= rpe <= 10:
             raise StridelabError(f"RPE must be between 0 and 10 (CR-10 scale), got {rpe:g}")
         with self.store.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO workout_entry (day, exercise_id, target_reps, unit, rpe, note, "
-                "logged_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (day.isoformat(), exercise_id, int(target_reps), unit, rpe, note,
-                 datetime.now(timezone.utc).isoformat(timespec="seconds")))
-            entry_id = int(cur.lastrowid)
-            conn.executemany(
-                "INSERT INTO workout_set (entry_id, set_no, reps, load_kg) VALUES (?, ?, ?, ?)",
-                [(entry_id, i + 1, int(r), x) for i, (r, x) in enumerate(zip(reps, loads_kg,
-                                                                             strict=True))])
+            entry_id = conn.execute(insert(E).values(
+                day=day.isoformat(), exercise_id=exercise_id, target_reps=int(target_reps),
+                unit=unit, rpe=rpe, note=note, athlete_id=self.athlete_id,
+                logged_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            ).returning(E.c.id)).scalar_one()
+            conn.execute(insert(S), [
+                {"entry_id": entry_id, "set_no": i + 1, "reps": int(r), "load_kg": x}
+                for i, (r, x) in enumerate(zip(reps, loads_kg, strict=True))])
         return self.get(entry_id)
 
     def get(self, entry_id: int) -> WorkoutEntry:
-        """One entry by id."""
-        row = self.store.conn.execute(
-            "SELECT id, day, exercise_id, target_reps, unit, rpe, note FROM workout_entry "
-            "WHERE id = ?", (entry_id,)).fetchone()
-        if row is None:
-            raise StridelabError(f"no workout entry {entry_id} in {self.path}")
-        return self._entry(row)
+        """One of this owner's entries by id."""
+        with self.store.reading() as conn:
+            row = conn.execute(select(*_ENTRY).where(E.c.id == entry_id, self._mine())).first()
+            if row is None:
+                raise StridelabError(f"no workout entry {entry_id} in {self.path}")
+            return _entry(conn, row)
 
-    def _entry(self, row: tuple) -> WorkoutEntry:
-        sets = self.store.conn.execute(
-            "SELECT reps, load_kg FROM workout_set WHERE entry_id = ? ORDER BY set_no",
-            (row[0],)).fetchall()
-        return WorkoutEntry(id=row[0], day=date.fromisoformat(row[1]), exercise_id=row[2],
-                            target_reps=row[3], unit=row[4],
-                            reps=tuple(int(r) for r, _ in sets),
-                            loads_kg=tuple(x for _, x in sets), rpe=row[5], note=row[6])
+    def _mine(self):
+        return owned_by(E.c.athlete_id, self.athlete_id)
 
     def entries(self, exercise_id: str | None = None) -> list[WorkoutEntry]:
-        """Entries oldest first (by day, then by the order they were logged)."""
-        where, args = ("WHERE exercise_id = ?", (exercise_id,)) if exercise_id else ("", ())
-        rows = self.store.conn.execute(
-            "SELECT id, day, exercise_id, target_reps, unit, rpe, note FROM workout_entry "
-            f"{where} ORDER BY day, id", args).fetchall()
-        return [self._entry(r) for r in rows]
+        """Entries of this owner, oldest first (by day, then by the order they were logged)."""
+        query = select(*_ENTRY).where(self._mine())
+        if exercise_id:
+            query = query.where(E.c.exercise_id == exercise_id)
+        with self.store.reading() as conn:
+            rows = conn.execute(query.order_by(E.c.day, E.c.id)).all()
+            return [_entry(conn, r) for r in rows]
 
     def exercises(self) -> list[str]:
         """Ids of the exercises logged, in the order first logged."""
-        rows = self.store.conn.execute(
-            "SELECT exercise_id, MIN(day || printf('%010d', id)) AS first FROM workout_entry "
-            "GROUP BY exercise_id ORDER BY first").fetchall()
-        return [r[0] for r in rows]
+        with self.store.reading() as conn:
+            rows = conn.execute(select(E.c.exercise_id).where(self._mine())
+                                .order_by(E.c.day, E.c.id)).scalars()
+            return list(dict.fromkeys(rows))
+
+    def delete(self, entry_id: int) -> None:
+        """Remove one entry and its sets (logged by mistake)."""
+        self.get(entry_id)
+        with self.store.transaction() as conn:
+            conn.execute(S.delete().where(S.c.entry_id == entry_id))
+            conn.execute(E.delete().where(E.c.id == entry_id))
+
+
+def _entry(conn, row) -> WorkoutEntry:
+    sets = conn.execute(select(S.c.reps, S.c.load_kg).where(S.c.entry_id == row[0])
+                        .order_by(S.c.set_no)).all()
+    return WorkoutEntry(id=row[0], day=date.fromisoformat(row[1]), exercise_id=row[2],
+                        target_reps=row[3], unit=row[4],
+                        reps=tuple(int(r) for r, _ in sets),
+                        loads_kg=tuple(x for _, x in sets), rpe=row[5], note=row[6])

@@ -7,7 +7,6 @@ The command is mounted here the way ``stridelab/cli/main.py`` mounts it
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import numpy as np
 import pytest
@@ -20,7 +19,6 @@ from stridelab.balance.plots import figures_from_folder
 from stridelab.cli.balance_cmd import app as balance_app
 from stridelab.cli.options import Group
 from stridelab.errors import InputFileError
-from stridelab.store import migrations
 from stridelab.store.balance import BalanceLog
 
 root = typer.Typer(cls=Group, add_completion=False)
@@ -143,20 +141,6 @@ def test_bad_plate_input_is_one_line_naming_the_file(tmp_path):
     assert isinstance(res.exception, InputFileError)
     assert str(path) in str(res.exception) and "steps off the plate at 20.00 s" in str(
         res.exception)
-
-
-def test_the_store_migrates_to_the_balance_table(tmp_path):
-    db = tmp_path / "old.sqlite"
-    con = sqlite3.connect(db, isolation_level=None)
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for number in (1, 2, 3):
-        for statement in migrations.MIGRATIONS[number]:
-            con.execute(statement)
-        con.execute("INSERT INTO schema_version VALUES (?)", (number,))
-    con.close()
-    with BalanceLog(db) as log:
-        assert log.store.version == migrations.LATEST >= 4
-        assert log.sessions() == []
 
 
 def test_two_plate_sessions_are_stored_with_their_findings(tmp_path):

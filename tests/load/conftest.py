@@ -16,7 +16,6 @@ def activities_dir() -> Path:
 
 
 @pytest.fixture
-def db_path(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "log.sqlite"
-    monkeypatch.setenv("STRIDELAB_DB", str(path))  # never the user's real log
-    return path
+def db_path(db) -> str:
+    """The test's database (a SQLite file, then a PostgreSQL URL: the ``db`` fixture)."""
+    return db

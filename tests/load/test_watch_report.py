@@ -20,24 +20,23 @@ from stridelab.report.results_folder import load_results
 FENIX2 = "activity-small-fenix2-run.fit"
 
 
-def run_cli(*args, db):
+def run_cli(*args, db, cwd):
     env = {**os.environ, "STRIDELAB_DB": str(db), "COLUMNS": "100"}
     res = subprocess.run([sys.executable, "-m", "stridelab", *map(str, args)],
-                         capture_output=True, text=True, timeout=180, env=env,
-                         cwd=db.parent)
+                         capture_output=True, text=True, timeout=180, env=env, cwd=cwd)
     assert res.returncode == 0, res.stdout + res.stderr
     return res.stdout
 
 
 def test_watch_summary_goes_through_assess_plan_and_report(activities_dir, db_path, tmp_path):
     folder = tmp_path / "run"
-    run_cli("runs", "import", activities_dir / FENIX2, db=db_path)
-    run_cli("runs", "summary", "1", "--out", folder, db=db_path)
-    run_cli("assess", folder, db=db_path)
-    run_cli("plan", folder, db=db_path)
-    hint = run_cli("runs", "summary", "1", "--out", folder, db=db_path)
+    run_cli("runs", "import", activities_dir / FENIX2, db=db_path, cwd=tmp_path)
+    run_cli("runs", "summary", "1", "--out", folder, db=db_path, cwd=tmp_path)
+    run_cli("assess", folder, db=db_path, cwd=tmp_path)
+    run_cli("plan", folder, db=db_path, cwd=tmp_path)
+    hint = run_cli("runs", "summary", "1", "--out", folder, db=db_path, cwd=tmp_path)
     assert f"`stridelab report {folder}`" in hint
-    out = run_cli("report", folder, db=db_path)
+    out = run_cli("report", folder, db=db_path, cwd=tmp_path)
     assert "report.html" in out
     assert not (folder / "strides.csv").exists()
     page = (folder / "report.html").read_text(encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Alembic revision files, oldest first (``0001`` ... ); see the parent package."""
