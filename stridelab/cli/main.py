@@ -22,6 +22,7 @@ from stridelab.cli.load_cmd import app as runs_app
 from stridelab.cli.options import Command, Group
 from stridelab.cli.plan_cmd import plan
 from stridelab.cli.report_cmd import report
+from stridelab.cli.serve_cmd import db_app, serve, users_app
 from stridelab.cli.workout_cmd import app as strength_app
 from stridelab.errors import StridelabError
 
@@ -42,6 +43,9 @@ app.command(name="report", cls=Command)(report)
 app.add_typer(runs_app, name="runs")
 app.add_typer(strength_app, name="strength")
 app.add_typer(balance_app, name="balance")
+app.command(name="serve", cls=Command)(serve)
+app.add_typer(users_app, name="user")
+app.add_typer(db_app, name="db")
 # the earlier names, one letter apart and easy to mix up: they still run, unlisted
 app.add_typer(runs_app, name="load", hidden=True)
 app.add_typer(strength_app, name="log", hidden=True)

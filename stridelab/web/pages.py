@@ -1,0 +1,308 @@
+"""The pages: server-rendered (Jinja2) and small scripts (``static/app.js``) that call the API.
+
+Signing in and out, the first account, the athlete list, an athlete's page (analyses,
+trends, training load with its guards, the program's current week, workouts, balance),
+upload with the filming guidance, an analysis (progress, report, annotated video, findings,
+files), logging a workout, API tokens and (admins) accounts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from stridelab.errors import StridelabError
+from stridelab.web import api
+from stridelab.web.security import (
+    COOKIE,
+    REPORT_CSP,
+    Caller,
+    LoginLimiter,
+    caller,
+    check_csrf,
+    require_user,
+)
+from stridelab.web.settings import Settings
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+
+
+def limiter(settings: Settings) -> LoginLimiter:
+    """The failed-sign-in limiter of an app."""
+    return LoginLimiter(settings.login_attempts, settings.login_window_s)
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page, with the caller and their CSRF token."""
+    who = getattr(request.state, "caller", None) or caller(request)
+    return templates.TemplateResponse(request, name, {"who": who, **context},
+                                      status_code=status)
+
+
+def error_page(request: Request, status: int, message: str, headers=None) -> HTMLResponse:
+    """An error as a page."""
+    response = render(request, "error.html", status=status, status_code=status,
+                      message=message)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _same_origin(request: Request) -> None:
+    """Refuse a sign-in form posted from another site (login CSRF)."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if origin and urlparse(origin).netloc != request.url.netloc:
+        raise HTTPException(403, "this form must be sent from this site")
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+def _cookie(response, settings: Settings, token: str) -> None:
+    response.set_cookie(COOKIE, token, httponly=True, secure=settings.secure_cookies,
+                        samesite="lax", max_age=12 * 3600, path="/")
+
+
+# -- signing in -------------------------------------------------------------------------------
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    """The sign-in form (or the first account's form, when there is none)."""
+    if request.app.state.accounts.count_users() == 0:
+        return RedirectResponse("/setup", status_code=303)
+    return render(request, "login.html", next=_safe_next(next))
+
+
+@router.post("/login")
+def login(request: Request, email: str = Form(...), password: str = Form(...),
+          next: str = Form("/")) -> HTMLResponse:
+    """Check the password; limited failed attempts per address and per account."""
+    _same_origin(request)
+    limit: LoginLimiter = request.app.state.login_limiter
+    keys = (f"ip:{request.client.host if request.client else '?'}",
+            f"user:{email.strip().lower()}")
+    wait = limit.retry_after(*keys)
+    if wait > 0:
+        return render(request, "login.html", status=429, next=_safe_next(next),
+                      error=f"Too many failed sign-ins: try again in {wait / 60:.0f} min.")
+    user = request.app.state.accounts.check_password(email, password)
+    if user is None:
+        limit.failed(*keys)
+        return render(request, "login.html", status=401, next=_safe_next(next),
+                      error="Wrong e-mail address or password.")
+    limit.succeeded(keys[1])
+    session = request.app.state.accounts.start_session(user)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    _cookie(response, request.app.state.settings, session.token)
+    return response
+
+
+@router.get("/setup")
+def setup_page(request: Request) -> HTMLResponse:
+    """The first account (an admin), only while there is no account."""
+    if request.app.state.accounts.count_users():
+        return RedirectResponse("/login", status_code=303)
+    return render(request, "setup.html")
+
+
+@router.post("/setup")
+def setup(request: Request, email: str = Form(...), name: str = Form(""),
+          password: str = Form(...)) -> HTMLResponse:
+    """Create the first account, an admin, and sign it in."""
+    _same_origin(request)
+    accounts = request.app.state.accounts
+    if accounts.count_users():
+        raise HTTPException(403, "the first account exists already: sign in")
+    try:
+        user = accounts.add_user(email, name, "admin", password)
+    except StridelabError as exc:
+        return render(request, "setup.html", status=422, error=str(exc))
+    session = accounts.start_session(user)
+    response = RedirectResponse("/", status_code=303)
+    _cookie(response, request.app.state.settings, session.token)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, who: Caller = Depends(require_user)) -> RedirectResponse:
+    """Sign out (the session ends on the server too)."""
+    if who.session_token:
+        request.app.state.accounts.end_session(who.session_token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+# -- athletes -----------------------------------------------------------------------------------
+
+@router.get("/")
+def home(request: Request, who: Caller = Depends(require_user)) -> RedirectResponse:
+    """A runner's own page; everyone else's athlete list."""
+    own = request.app.state.accounts.own_athlete(who.user)
+    if who.user.role == "runner" and own is not None:
+        return RedirectResponse(f"/athletes/{own.id}", status_code=303)
+    return RedirectResponse("/athletes", status_code=303)
+
+
+@router.get("/athletes")
+def athletes_page(request: Request, who: Caller = Depends(require_user)) -> HTMLResponse:
+    """The athletes the user looks after, with their latest analysis."""
+    rows = []
+    for athlete in request.app.state.accounts.athletes(who.user):
+        latest = request.app.state.analyses.for_athlete(athlete.id)[:1]
+        rows.append((athlete, latest[0] if latest else None))
+    return render(request, "athletes.html", rows=rows)
+
+
+@router.post("/athletes")
+async def add_athlete(request: Request, name: str = Form(...), height_cm: str = Form(""),
+                      who: Caller = Depends(require_user)) -> RedirectResponse:
+    """Add an athlete (clinicians and admins)."""
+    if who.user.role == "runner":
+        raise HTTPException(403, "a runner's account is their own athlete")
+    try:
+        height = float(height_cm) / 100.0 if height_cm.strip() else None
+    except ValueError:
+        raise HTTPException(422, f"height {height_cm!r} is not a number of centimetres") \
+            from None
+    athlete = request.app.state.accounts.add_athlete(name, clinician_id=who.user.id,
+                                                     height_m=height)
+    return RedirectResponse(f"/athletes/{athlete.id}", status_code=303)
+
+
+@router.get("/athletes/{athlete_id}")
+def athlete_page(request: Request, athlete_id: int,
+                 who: Caller = Depends(require_user)) -> HTMLResponse:
+    """An athlete: analyses, trends, load and guards, program week, workouts, balance."""
+    athlete = api.athlete_or_404(request, who, athlete_id)
+    rows = request.app.state.analyses.for_athlete(athlete_id)
+    workouts = api.workouts(request, who, athlete_id)[:10]
+    balance = api.balance(request, who, athlete_id)[-5:]
+    return render(request, "athlete.html", athlete=athlete, analyses=rows,
+                  workouts=workouts, balance=balance, program=_program_week(request, rows))
+
+
+def _program_week(request: Request, rows) -> dict[str, Any] | None:
+    """The current week of the program of the latest finished analysis (program.json)."""
+    import json
+
+    for row in rows:
+        if row.status != "done":
+            continue
+        path = api.results_folder(request, row) / "program.json"
+        if not path.is_file():
+            continue
+        program = json.loads(path.read_text(encoding="utf-8"))
+        weeks = program.get("weeks") or []
+        if not weeks:
+            return None
+        from datetime import datetime, timezone
+
+        started = datetime.fromtimestamp(row.finished_at or row.created_at, timezone.utc).date()
+        number = min(len(weeks), max(1, (date.today() - started).days // 7 + 1))
+        return {"analysis": row, "number": number, "of": len(weeks),
+                "week": weeks[number - 1]}
+    return None
+
+
+@router.get("/athletes/{athlete_id}/upload")
+def upload_page(request: Request, athlete_id: int,
+                who: Caller = Depends(require_user)) -> HTMLResponse:
+    """Upload files, with the filming guidance beside the form."""
+    from stridelab.report.filming import guidance_html
+
+    athlete = api.athlete_or_404(request, who, athlete_id)
+    settings = request.app.state.settings
+    return render(request, "upload.html", athlete=athlete, guidance=guidance_html(),
+                  max_mb=settings.max_upload_mb)
+
+
+@router.get("/athletes/{athlete_id}/workouts")
+def workouts_page(request: Request, athlete_id: int,
+                  who: Caller = Depends(require_user)) -> HTMLResponse:
+    """Log a strength or balance exercise; the history below."""
+    from stridelab.program.library import load_library
+
+    athlete = api.athlete_or_404(request, who, athlete_id)
+    library = load_library().exercises
+    return render(request, "workouts.html", athlete=athlete,
+                  entries=api.workouts(request, who, athlete_id),
+                  exercises=sorted(library.values(), key=lambda e: e.name),
+                  names={k: e.name for k, e in library.items()}, today=date.today())
+
+
+# -- analyses ----------------------------------------------------------------------------------
+
+@router.get("/analyses/{analysis_id}")
+def analysis_page(request: Request, analysis_id: int,
+                  who: Caller = Depends(require_user)) -> HTMLResponse:
+    """Progress while it runs; then the report, the annotated video, findings and files."""
+    row = api.analysis_or_404(request, who, analysis_id)
+    athlete = api.athlete_or_404(request, who, row.athlete_id)
+    files = api.result_files(request, row)
+    names = {f["name"] for f in files}
+    return render(request, "analysis.html", row=row, athlete=athlete, files=files,
+                  has_report="report.html" in names, has_video="annotated.mp4" in names,
+                  uploads=request.app.state.analyses.uploads(analysis_id))
+
+
+@router.get("/analyses/{analysis_id}/report")
+def report(request: Request, analysis_id: int,
+           who: Caller = Depends(require_user)) -> FileResponse:
+    """The analysis's report.html, with a policy that allows no script."""
+    row = api.analysis_or_404(request, who, analysis_id)
+    path = api.results_folder(request, row) / "report.html"
+    if not path.is_file():
+        raise HTTPException(404, "this analysis has no report")
+    return FileResponse(path, media_type="text/html",
+                        headers={"Content-Security-Policy": REPORT_CSP})
+
+
+@router.get("/analyses/{analysis_id}/video")
+def video(request: Request, analysis_id: int,
+          who: Caller = Depends(require_user)) -> FileResponse:
+    """The annotated video (byte ranges, so it can be scrubbed)."""
+    row = api.analysis_or_404(request, who, analysis_id)
+    path = api.results_folder(request, row) / "annotated.mp4"
+    if not path.is_file():
+        raise HTTPException(404, "this analysis has no annotated video")
+    return FileResponse(path, media_type="video/mp4")
+
+
+# -- account ----------------------------------------------------------------------------------
+
+@router.get("/account")
+def account_page(request: Request, who: Caller = Depends(require_user)) -> HTMLResponse:
+    """API tokens for scripts, and (admins) the accounts."""
+    accounts = request.app.state.accounts
+    users = accounts.users() if who.user.role == "admin" else []
+    return render(request, "account.html", tokens=accounts.tokens(who.user), users=users)
+
+
+@router.post("/account/users")
+async def add_user(request: Request, email: str = Form(...), name: str = Form(""),
+                   role: str = Form(...), password: str = Form(...),
+                   who: Caller = Depends(require_user)) -> HTMLResponse:
+    """Create an account (admins)."""
+    if who.user.role != "admin":
+        raise HTTPException(403, "only an admin creates accounts")
+    accounts = request.app.state.accounts
+    try:
+        accounts.add_user(email, name, role, password)
+    except StridelabError as exc:
+        return render(request, "account.html", status=422, error=str(exc),
+                      tokens=accounts.tokens(who.user), users=accounts.users())
+    return RedirectResponse("/account", status_code=303)
+
+
+__all__ = ["check_csrf", "error_page", "limiter", "router"]
