@@ -174,13 +174,12 @@ def test_flags_take_no_value(tmp_path):
     assert res.returncode == 2 and "true" in res.stderr  # an unexpected extra argument
 
 
-def test_runs_and_the_earlier_load_name(tmp_path):
+def test_runs_and_the_earlier_load_name(tmp_path, db):
     from stridelab.io.activity.synth import encode_run
 
     run = tmp_path / "morning.fit"
     run.write_bytes(encode_run(datetime(2026, 5, 4, 6, 0, tzinfo=timezone.utc), 8000.0, 2640.0,
                                step_s=60))
-    db = tmp_path / "log.sqlite"
     res = run_cli("runs", "import", run, "--db", db)
     assert res.returncode == 0, res.stderr
     assert "imported" in res.stdout

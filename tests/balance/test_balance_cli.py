@@ -74,8 +74,7 @@ def test_the_first_argument_may_be_an_option(tmp_path, trials):
     assert "balance_double_eyes_closed.svg" in res.output
 
 
-def test_history_shows_the_trend_and_judges_the_retest(tmp_path, trials):
-    db = tmp_path / "log.sqlite"
+def test_history_shows_the_trend_and_judges_the_retest(tmp_path, trials, db):
     for day, pair in (("2026-01-05", trials[2:]), ("2026-02-09", trials[:2])):
         assert run(*map(str, pair), "--out", str(tmp_path / day), "--db", str(db),
                    "--date", day).exit_code == 0
@@ -96,8 +95,8 @@ def test_a_single_trial_per_session_cannot_be_judged(tmp_path, trials):
     assert "sooner than the 4 weeks" in res.output
 
 
-def test_ybalance_from_the_command_line(tmp_path):
-    db, out = tmp_path / "log.sqlite", tmp_path / "yb"
+def test_ybalance_from_the_command_line(tmp_path, db):
+    out = tmp_path / "yb"
     res = run("ybalance", "--left", "62,100,96", "--right", "56,99,95", "--limb-length-cm",
               "90", "--out", str(out), "--db", str(db), "--date", "2026-01-05")
     assert res.exit_code == 0, res.output

@@ -2,13 +2,13 @@
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from stridelab.cli.workout_cmd import app as workout_app
@@ -125,8 +125,7 @@ def test_plan_assesses_a_summary_only_folder(tmp_path):
     assert json.loads((folder / "program.json").read_text())["weeks"]
 
 
-def test_strength_log_round_trip_and_next_prescription(tmp_path):
-    db = tmp_path / "log.sqlite"
+def test_strength_log_round_trip_and_next_prescription(tmp_path, db):
     res = run_cli("strength", "log", "--exercise", "str_back_squat", "--sets", 3,
                   "--reps", "9,9,10", "--load", 60, "--rpe", 8, "--date", "2026-12-01",
                   "--target", 8, "--db", db)
@@ -147,11 +146,10 @@ def test_strength_log_round_trip_and_next_prescription(tmp_path):
         assert entries[0].rpe == 8 and entries[0].day == date(2026, 12, 1)
         assert entries[1].target_reps == 8 and entries[1].loads_kg == (62.5,) * 3
         assert entries[2].unit == "s" and entries[2].loads_kg == (None, None)
-    con = sqlite3.connect(db)
-    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == \
-        migrations.LATEST
-    assert con.execute("SELECT COUNT(*) FROM workout_set").fetchone()[0] == 8
-    con.close()
+    with WorkoutLog(db).store.reading() as con:
+        assert con.execute(text("SELECT MAX(version) FROM schema_version")).scalar() == \
+            migrations.LATEST
+        assert con.execute(text("SELECT COUNT(*) FROM workout_set")).scalar() == 8
     res = run_cli("strength", "next", "--db", db)
     assert res.returncode == 0, res.stderr
     assert "reduce load" in res.stdout  # missed by 3 at 62.5 kg
