@@ -230,7 +230,10 @@ class Pipeline:
         from stridelab.summary.timing_error import clip_views, set_timing_errors
 
         stage = f"pose {(path.path if isinstance(path, Keypoints) else Path(path)).name}"
-        preparing = _prepare_report_thread() if self.assessment is not False else None
+        # only beside pose *processes*: a pose in this process imports Matplotlib itself
+        # (MediaPipe does), and two threads importing its circular modules at once fail
+        preparing = (_prepare_report_thread()
+                     if self.assessment is not False and pool is not None else None)
         pose = _default(self.pose, PoseEstimation).estimate(
             path, progress=lambda d, t: self._report(stage, d, t), pool=pool,
             frame_sink=draw.cache, info=info)
