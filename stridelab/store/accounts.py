@@ -292,11 +292,13 @@ class Accounts:
         """The user an API token belongs to."""
         T = schema.api_token
         with self.engine.begin() as conn:
-            row = conn.execute(select(T.c.id, U).join(U, U.c.id == T.c.user_id)
+            # the token's id under its own name: ``row.id`` is the user's
+            row = conn.execute(select(T.c.id.label("token_id"), U)
+                               .join(U, U.c.id == T.c.user_id)
                                .where(T.c.token_hash == _digest(token))).first()
             if row is None:
                 return None
-            conn.execute(update(T).where(T.c.id == row[0]).values(last_used_at=_now()))
+            conn.execute(update(T).where(T.c.id == row.token_id).values(last_used_at=_now()))
         return _user(row)
 
     def revoke_token(self, user: User, token_id: int) -> None:

@@ -37,6 +37,10 @@ TRENDS = {"cadence_spm": "Cadence (steps/min)", "contact_time_ms": "Contact time
           "knee_flexion_ic_deg": "Knee bend at landing (°)",
           "trunk_lean_deg": "Trunk lean (°)", "pelvic_drop_deg": "Pelvic drop (°)",
           "overstride_cm": "Overstride (cm)"}
+#: Largest id a row can have (``Integer`` ids: 32 bits on PostgreSQL). A larger or a
+#: non-positive one names nothing, and would fail in the database (PostgreSQL: integer out
+#: of range; SQLite past 64 bits: OverflowError), a 500 instead of a 404.
+MAX_ID = 2**31 - 1
 
 
 # -- access -------------------------------------------------------------------------------------
@@ -51,8 +55,14 @@ def analyses(request: Request) -> Analyses:
     return request.app.state.analyses
 
 
+def _id_or_404(object_id: int, what: str) -> None:
+    if not 1 <= object_id <= MAX_ID:
+        raise HTTPException(404, f"no such {what}")
+
+
 def athlete_or_404(request: Request, who: Caller, athlete_id: int) -> Athlete:
     """The athlete when the caller may see them; 404 otherwise."""
+    _id_or_404(athlete_id, "athlete")
     try:
         return accounts(request).athlete_for(who.user, athlete_id)
     except NotFoundError:
@@ -61,6 +71,7 @@ def athlete_or_404(request: Request, who: Caller, athlete_id: int) -> Athlete:
 
 def analysis_or_404(request: Request, who: Caller, analysis_id: int) -> AnalysisRow:
     """The analysis when the caller may see its athlete; 404 otherwise."""
+    _id_or_404(analysis_id, "analysis")
     try:
         row = analyses(request).get(analysis_id)
         accounts(request).athlete_for(who.user, row.athlete_id)
@@ -70,11 +81,20 @@ def analysis_or_404(request: Request, who: Caller, analysis_id: int) -> Analysis
 
 
 def _owner_of(request: Request, table, object_id: int, who: Caller, what: str) -> int:
+    """The athlete an object belongs to, when the caller may see them; 404 otherwise.
+
+    The answer is the same whether the object is missing or another's (not "no such
+    athlete", which would tell that it exists).
+    """
+    _id_or_404(object_id, what)
     with accounts(request).engine.connect() as conn:
         owner = conn.execute(select(table.c.athlete_id).where(table.c.id == object_id)).first()
-    if owner is None or owner[0] is None:
-        raise HTTPException(404, f"no such {what}")
-    athlete_or_404(request, who, owner[0])
+    try:
+        if owner is None or owner[0] is None:
+            raise NotFoundError(f"no {what} {object_id}")
+        accounts(request).athlete_for(who.user, owner[0])
+    except NotFoundError:
+        raise HTTPException(404, f"no such {what}") from None
     return owner[0]
 
 
@@ -204,6 +224,7 @@ def add_token(request: Request, who: Who, body: TokenIn) -> dict[str, Any]:
 @router.delete("/tokens/{token_id}", status_code=204)
 def revoke_token(request: Request, who: Who, token_id: int) -> None:
     """Revoke one of the caller's tokens."""
+    _id_or_404(token_id, "token")
     try:
         accounts(request).revoke_token(who.user, token_id)
     except NotFoundError:
@@ -261,6 +282,7 @@ async def upload(request: Request, who: Who, athlete_id: int,
     settings = request.app.state.settings
     budget = int(settings.max_upload_mb * 1e6)
     stored = []
+    writer = None
     try:
         for part in files:
             writer = UploadWriter(part.filename, settings.partial_dir, settings.uploads_dir,
@@ -269,13 +291,18 @@ async def upload(request: Request, who: Who, athlete_id: int,
                 writer.write(chunk)
             stored.append(writer.finish())
             budget -= stored[-1].size_bytes
-    except UploadError as exc:
+        kinds = {s.analysis_kind for s in stored}
+        if session and (kinds != {"video"} or len(stored) < 2):
+            raise HTTPException(422, "a session is two or three clips of one run "
+                                     "(videos only)")
+    except BaseException as exc:  # refused or cut off: keep none of the request's files
+        if writer is not None:
+            writer.abort()
         for s in stored:
             (settings.uploads_dir / s.stored_name).unlink(missing_ok=True)
-        raise HTTPException(exc.status, str(exc)) from None
-    kinds = {s.analysis_kind for s in stored}
-    if session and (kinds != {"video"} or len(stored) < 2):
-        raise HTTPException(422, "a session is two or three clips of one run (videos only)")
+        if isinstance(exc, UploadError):
+            raise HTTPException(exc.status, str(exc)) from None
+        raise
     groups = [stored] if session else [[s] for s in stored]
     options = {"height_m": height_m or athlete.height_m, "capture_fps": capture_fps}
     made = []
@@ -341,14 +368,17 @@ def result_file(request: Request, who: Who, analysis_id: int, name: str) -> File
 def uploaded_file(request: Request, who: Who, analysis_id: int, upload_id: int) -> FileResponse:
     """An uploaded file as it was received, under the name it was sent with."""
     analysis_or_404(request, who, analysis_id)
+    _id_or_404(upload_id, "file")
     try:
         row = analyses(request).upload(upload_id)
     except NotFoundError:
         raise HTTPException(404, "no such file") from None
     if row.analysis_id != analysis_id:
         raise HTTPException(404, "no such file")
+    # the type is not guessed from the name the uploader chose ("x.html")
     return FileResponse(request.app.state.settings.uploads_dir / row.stored_name,
-                        filename=row.original_name, content_disposition_type="attachment")
+                        filename=row.original_name, media_type="application/octet-stream",
+                        content_disposition_type="attachment")
 
 
 # -- trends, load, workouts, balance ------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import threading
 import time
-from collections import defaultdict, deque
+from collections import deque
 from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
@@ -53,29 +53,43 @@ class LoginLimiter:
 
     def __init__(self, attempts: int, window_s: float) -> None:
         self.attempts, self.window_s = attempts, window_s
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
+        self.failures: dict[str, deque[float]] = {}
+        self.swept = time.monotonic()
         self.lock = threading.Lock()
 
     def _recent(self, key: str, now: float) -> deque[float]:
-        times = self.failures[key]
+        """The key's failures within the window.
+
+        A key without any is forgotten: kept, every address and account name ever tried
+        would stay in memory.
+        """
+        times = self.failures.get(key, deque())
         while times and times[0] < now - self.window_s:
             times.popleft()
+        if not times:
+            self.failures.pop(key, None)
         return times
 
     def retry_after(self, *keys: str) -> float:
         """Seconds until a sign-in may be tried again (0: now)."""
         now = time.monotonic()
         with self.lock:
-            waits = [self._recent(k, now)[0] + self.window_s - now for k in keys
-                     if len(self._recent(k, now)) >= self.attempts]
+            recent = [self._recent(k, now) for k in keys]
+            waits = [times[0] + self.window_s - now for times in recent
+                     if len(times) >= self.attempts]
         return max(waits, default=0.0)
 
     def failed(self, *keys: str) -> None:
         """Count a failed sign-in against each key."""
         now = time.monotonic()
         with self.lock:
+            if now - self.swept > self.window_s:  # forget keys whose failures all expired
+                for key in list(self.failures):
+                    self._recent(key, now)
+                self.swept = now
             for key in keys:
-                self._recent(key, now).append(now)
+                self.failures[key] = self._recent(key, now)
+                self.failures[key].append(now)
 
     def succeeded(self, *keys: str) -> None:
         """Forget the failures of an account that signed in."""
