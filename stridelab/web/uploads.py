@@ -3,8 +3,9 @@
 The name a browser sends is only shown, never used as a path: the file is written under a
 random name in the data folder, with the suffix of the type its first bytes show. Types are
 recognised by their signatures: ISO base media (``ftyp``, MP4/MOV), Matroska/WebM (EBML),
-AVI (RIFF), C3D (parameter section byte 0x50, Motion Lab Systems' C3D manual), FIT (``.FIT``
-in the header, Garmin FIT protocol), GPX and TCX (their XML root), TRC (``PathFileType``).
+AVI (RIFF), C3D (header byte 0x50 and the parameter section's processor type, Motion Lab
+Systems' C3D manual), FIT (``.FIT`` in the header, Garmin FIT protocol), GPX and TCX (their
+XML root), TRC (``PathFileType``).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def sniff(head: bytes) -> str | None:
         return "avi"
     if len(head) >= 12 and head[0] in (12, 14) and head[8:12] == b".FIT":
         return "fit"
-    if len(head) >= 2 and head[1] == 0x50 and 1 <= head[0] <= 127:
+    if len(head) >= 2 and head[1] == 0x50 and 2 <= head[0] <= 127 and _c3d_processor(head):
         return "c3d"
     text = head[:2048].decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
     if text.startswith("PathFileType"):
@@ -56,6 +57,16 @@ def sniff(head: bytes) -> str | None:
         if "<TrainingCenterDatabase" in text:
             return "tcx"
     return None
+
+
+def _c3d_processor(head: bytes) -> bool:
+    """Whether the C3D parameter section names a processor (84 Intel, 85 DEC, 86 MIPS).
+
+    Its fourth byte does, in the block the header's first byte points to (C3D manual,
+    "The parameter section"); where that block lies past ``head``, the header alone decides.
+    """
+    at = (head[0] - 1) * 512 + 3
+    return at >= len(head) or head[at] in (84, 85, 86)
 
 
 def display_name(name: str | None) -> str:

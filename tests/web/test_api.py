@@ -96,7 +96,8 @@ def test_a_failed_analysis_names_the_uploaded_file_never_a_server_path(running_w
     running_web.user("coach@example.org", "clinician")
     client = running_web.signed_in("coach@example.org")
     athlete = _athlete(client)
-    broken = bytes([2, 0x50]) + b"\x00" * 510 + b"not a C3D past its first bytes" * 40
+    header = bytes([2, 0x50]) + bytes(510) + bytes([1, 0x50, 1, 84])  # a C3D's first bytes
+    broken = header + b"and nothing of a C3D after them" * 40
     (queued,) = client.post(f"/api/athletes/{athlete}/analyses",
                             files=[("files", ("lab trial.c3d", broken, "application/octet-stream"))]
                             ).json()
