@@ -33,6 +33,94 @@ from stridelab.web.settings import Settings
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 
+#: What each result file holds, shown beside its download link.
+FILE_NOTES = {
+    "report.html": "the report, to open in a browser or print",
+    "annotated.mp4": "the clip with body points and each leg's phase drawn on it",
+    "summary.json": "every measure with its spread and error",
+    "findings.json": "the findings with their evidence",
+    "program.json": "the strength & balance program",
+    "strides.csv": "one row per stride",
+    "angles.csv": "joint angles, frame by frame",
+    "keypoints.csv": "body points, frame by frame",
+}
+#: Units of logged sets, as a person reads them.
+SET_UNITS = {"reps": "reps", "s": "s", "m": "m", "contacts": "contacts"}
+#: How the sets field is labelled for each unit of an exercise.
+UNIT_WORDS = {"reps": "Reps per set", "s": "Seconds per set", "m": "Metres per set",
+              "contacts": "Ground contacts per set"}
+
+
+def _size(size_bytes: float) -> str:
+    """A file size as a person reads it (``3.6 MB``)."""
+    for unit, step in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size_bytes >= step:
+            return f"{size_bytes / step:.1f} {unit}"
+    return f"{size_bytes:.0f} bytes"
+
+
+def _number(value: float | None) -> str:
+    """A logged number without a needless ``.0`` (``20``, ``22.5``)."""
+    if value is None:
+        return ""
+    return f"{value:g}"
+
+
+def _finding_value(finding: dict[str, Any]) -> str:
+    """A finding's value with its unit, as the report writes it."""
+    from stridelab.units import finite, format_value
+
+    value = finding.get("value")
+    if not finite(value):
+        return "–"
+    return format_value(float(value), str(finding.get("unit") or ""))
+
+
+def _stage(stage: str | None, status: str = "running") -> str:
+    """What a running analysis is doing, in words (the pipeline's stage names are short)."""
+    if status == "queued":
+        return "waiting for a free worker"
+    if not stage or status != "running":
+        return ""
+    for prefix, words in (("pose ", "finding the body points in "), ("reading ", "reading ")):
+        if stage.startswith(prefix):
+            return words + stage[len(prefix):]
+    return {"starting": "starting", "annotated video": "drawing the annotated video",
+            "events, phases and measures": "finding steps, phases and measures"}.get(stage,
+                                                                                     stage)
+
+
+def _sets(entry: dict[str, Any]) -> str:
+    """A logged exercise's sets: ``12, 12, 10 reps × 20 kg`` (loads apart when they differ)."""
+    unit = SET_UNITS.get(entry.get("unit") or "reps", entry.get("unit") or "")
+    reps, loads = entry.get("reps") or [], entry.get("loads_kg") or []
+    loads = [*loads, *[None] * len(reps)][:len(reps)]
+    if len(set(loads)) <= 1:
+        load = f" × {_number(loads[0])} kg" if loads and loads[0] else ""
+        return f"{', '.join(_number(r) for r in reps)} {unit}{load}"
+    return ", ".join(f"{_number(r)}{f' × {_number(kg)} kg' if kg else ''}"
+                     for r, kg in zip(reps, loads, strict=True)) + f" ({unit})"
+
+
+def _when(timestamp: float | None) -> str:
+    """A moment as an ISO date and time (UTC); the page's script shows it in local time."""
+    from datetime import datetime, timezone
+
+    if not timestamp:
+        return ""
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None or seconds < 0:
+        return ""
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+templates.env.filters.update(size=_size, number=_number, finding_value=_finding_value,
+                             stage=_stage, sets=_sets, when=_when, duration=_duration)
+templates.env.globals.update(FILE_NOTES=FILE_NOTES, UNIT_WORDS=UNIT_WORDS)
+
 
 def limiter(settings: Settings) -> LoginLimiter:
     """The failed-sign-in limiter of an app."""
@@ -93,12 +181,12 @@ def login(request: Request, email: str = Form(...), password: str = Form(...),
             f"user:{email.strip().lower()}")
     wait = limit.retry_after(*keys)
     if wait > 0:
-        return render(request, "login.html", status=429, next=_safe_next(next),
+        return render(request, "login.html", status=429, next=_safe_next(next), email=email,
                       error=f"Too many failed sign-ins: try again in {wait / 60:.0f} min.")
     user = request.app.state.accounts.check_password(email, password)
     if user is None:
         limit.failed(*keys)
-        return render(request, "login.html", status=401, next=_safe_next(next),
+        return render(request, "login.html", status=401, next=_safe_next(next), email=email,
                       error="Wrong e-mail address or password.")
     limit.succeeded(keys[1])
     session = request.app.state.accounts.start_session(user)
@@ -170,14 +258,22 @@ async def add_athlete(request: Request, name: str = Form(...), height_cm: str = 
     """Add an athlete (clinicians and admins)."""
     if who.user.role == "runner":
         raise HTTPException(403, "a runner's account is their own athlete")
-    try:
-        height = float(height_cm) / 100.0 if height_cm.strip() else None
-    except ValueError:
-        raise HTTPException(422, f"height {height_cm!r} is not a number of centimetres") \
-            from None
     athlete = request.app.state.accounts.add_athlete(name, clinician_id=who.user.id,
-                                                     height_m=height)
+                                                     height_m=_height_m(height_cm))
     return RedirectResponse(f"/athletes/{athlete.id}", status_code=303)
+
+
+def _height_m(height_cm: str) -> float | None:
+    """A height typed in centimetres, in metres (empty: none); 422 when not a height."""
+    if not height_cm.strip():
+        return None
+    try:
+        height = float(height_cm) / 100.0
+    except ValueError:
+        height = float("nan")
+    if not 1.0 <= height <= 2.5:
+        raise HTTPException(422, f"height {height_cm!r}: give centimetres, 100 to 250")
+    return height
 
 
 @router.get("/athletes/{athlete_id}")
@@ -186,10 +282,17 @@ def athlete_page(request: Request, athlete_id: int,
     """An athlete: analyses, trends, load and guards, program week, workouts, balance."""
     athlete = api.athlete_or_404(request, who, athlete_id)
     rows = request.app.state.analyses.for_athlete(athlete_id)
-    workouts = api.workouts(request, who, athlete_id)[:10]
+    workouts = api.workouts(request, who, athlete_id)
     balance = api.balance(request, who, athlete_id)[-5:]
     return render(request, "athlete.html", athlete=athlete, analyses=rows,
-                  workouts=workouts, balance=balance, program=_program_week(request, rows))
+                  workouts=workouts[:10], workout_count=len(workouts), balance=balance,
+                  program=_program_week(request, rows), names=_exercise_names())
+
+
+def _exercise_names() -> dict[str, str]:
+    from stridelab.program.library import load_library
+
+    return {k: e.name for k, e in load_library().exercises.items()}
 
 
 def _program_week(request: Request, rows) -> dict[str, Any] | None:
@@ -223,7 +326,10 @@ def upload_page(request: Request, athlete_id: int,
 
     athlete = api.athlete_or_404(request, who, athlete_id)
     settings = request.app.state.settings
-    return render(request, "upload.html", athlete=athlete, guidance=guidance_html(),
+    # the guidance is the command line's too: here the option is the form's field
+    guidance = guidance_html().replace(
+        "give <code>--capture-fps</code>", "give the frame rate it filmed at (in the form)")
+    return render(request, "upload.html", athlete=athlete, guidance=guidance,
                   max_mb=settings.max_upload_mb)
 
 
@@ -235,9 +341,28 @@ def workouts_page(request: Request, athlete_id: int,
 
     athlete = api.athlete_or_404(request, who, athlete_id)
     library = load_library().exercises
+    program = _program_week(request, request.app.state.analyses.for_athlete(athlete_id))
+    planned: dict[str, dict[str, Any]] = {}  # this week's exercises, first prescription
+    for session in (program or {}).get("week", {}).get("sessions", []):
+        for block in session.get("blocks", []):
+            for item in block.get("items", []):
+                if item.get("exercise_id") in library:
+                    planned.setdefault(item["exercise_id"], item)
+    groups: dict[str, list] = {}
+    for exercise in sorted(library.values(), key=lambda e: e.name):
+        if exercise.id not in planned:
+            groups.setdefault(exercise.category, []).append(exercise)
+    order = ("strength", "balance", "plyometric", "core", "warm-up")
+
+    def rank(category: str) -> tuple[int, str]:
+        return (order.index(category) if category in order else len(order), category)
+
+    grouped = sorted(groups.items(), key=lambda kv: rank(kv[0]))
+    first = sorted(planned, key=lambda k: rank(library[k].category))  # warm-ups last
     return render(request, "workouts.html", athlete=athlete,
                   entries=api.workouts(request, who, athlete_id),
-                  exercises=sorted(library.values(), key=lambda e: e.name),
+                  planned=[(library[k], planned[k]) for k in first],
+                  program=program, groups=grouped,
                   names={k: e.name for k, e in library.items()}, today=date.today())
 
 
@@ -291,14 +416,14 @@ def account_page(request: Request, who: Caller = Depends(require_user)) -> HTMLR
 
 @router.post("/account/users")
 async def add_user(request: Request, email: str = Form(...), name: str = Form(""),
-                   role: str = Form(...), password: str = Form(...),
+                   role: str = Form(...), password: str = Form(...), height_cm: str = Form(""),
                    who: Caller = Depends(require_user)) -> HTMLResponse:
-    """Create an account (admins)."""
+    """Create an account (admins); a runner's height goes on their own athlete record."""
     if who.user.role != "admin":
         raise HTTPException(403, "only an admin creates accounts")
     accounts = request.app.state.accounts
     try:
-        accounts.add_user(email, name, role, password)
+        accounts.add_user(email, name, role, password, _height_m(height_cm))
     except StridelabError as exc:
         return render(request, "account.html", status=422, error=str(exc),
                       tokens=accounts.tokens(who.user), users=accounts.users())

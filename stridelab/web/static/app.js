@@ -29,6 +29,7 @@ function setupUpload(form) {
   const chosen = form.querySelector("[data-chosen]");
   const bar = form.querySelector("[data-upload-progress]");
   const error = form.querySelector("[data-upload-error]");
+  const status = form.querySelector("[data-upload-status]");
   const list = () => {
     chosen.replaceChildren(...Array.from(input.files).map(f =>
       text("li", f.name + " (" + (f.size / 1e6).toFixed(1) + " MB)")));
@@ -53,30 +54,56 @@ function setupUpload(form) {
     request.open("POST", form.dataset.upload);
     request.setRequestHeader("X-CSRF-Token", csrf());
     request.setRequestHeader("Accept", "application/json");
-    bar.hidden = false;
+    const submit = form.querySelector('button[type="submit"]');
+    const failed = message => {
+      error.textContent = message;
+      error.hidden = false; bar.hidden = true; status.hidden = true; submit.disabled = false;
+    };
+    bar.hidden = false; bar.removeAttribute("value");
+    status.textContent = "Uploading…"; status.hidden = false; submit.disabled = true;
     request.upload.addEventListener("progress", p => {
-      if (p.lengthComputable) bar.value = 100 * p.loaded / p.total; });
+      if (!p.lengthComputable) return;
+      bar.value = 100 * p.loaded / p.total;
+      status.textContent = p.loaded < p.total
+        ? "Uploading: " + (p.loaded / 1e6).toFixed(1) + " of " + (p.total / 1e6).toFixed(1) + " MB"
+        : "Uploaded; checking the files…";
+    });
     request.addEventListener("load", () => {
       let body = null;
       try { body = JSON.parse(request.responseText); } catch (err) { /* not JSON */ }
       if (request.status === 201 && body && body.length) {
+        status.textContent = body.length > 1
+          ? body.length + " analyses queued; opening the first…" : "Queued; opening the analysis…";
         window.location.href = "/analyses/" + body[0].id;
       } else {
-        error.textContent = (body && body.detail) || ("upload failed: " + request.status);
-        error.hidden = false; bar.hidden = true;
+        failed((body && body.detail) || ("the upload failed (" + request.status + ")"));
       }
     });
     request.addEventListener("error", () => {
-      error.textContent = "the upload was cut off: check the connection and try again";
-      error.hidden = false; bar.hidden = true;
+      failed("the upload was cut off: check the connection and try again");
     });
     request.send(data);
   });
 }
 
 // -- analysis progress: Server-Sent Events -----------------------------------------------------------
+const FINAL = ["done", "failed", "cancelled"];
+
+// What the analysis is doing, in words (as pages.py's ``stage`` filter writes it).
+function stageText(status, stage) {
+  if (status === "queued") return "waiting for a free worker";
+  if (status !== "running" || !stage) return "";
+  if (stage.startsWith("pose ")) return "finding the body points in " + stage.slice(5);
+  return { "annotated video": "drawing the annotated video",
+           "events, phases and measures": "finding steps, phases and measures" }[stage] || stage;
+}
+
+function seconds(s) {
+  return s < 90 ? Math.round(s) + " s" : Math.round(s / 60) + " min";
+}
+
 function setupProgress(box) {
-  if (["done", "failed", "cancelled"].includes(box.dataset.status)) return;
+  if (FINAL.includes(box.dataset.status)) return;
   const state = box.querySelector("[data-state]");
   const stage = box.querySelector("[data-stage]");
   const bar = box.querySelector("[data-bar]");
@@ -86,23 +113,45 @@ function setupProgress(box) {
     const p = JSON.parse(m.data);
     state.textContent = p.status;
     state.className = "status " + p.status;
-    stage.textContent = p.stage || "";
+    stage.textContent = stageText(p.status, p.stage);
     if (p.frames_total) {
-      bar.max = p.frames_total; bar.value = p.frames_done;
-      frames.textContent = p.frames_done + " of " + p.frames_total + " frames" +
-        (p.rate_fps ? " · " + p.rate_fps.toFixed(1) + " frames/s" : "");
-    } else if (p.frames_done) {
-      frames.textContent = p.frames_done + " done";
+      bar.max = p.frames_total; bar.value = Math.min(p.frames_done, p.frames_total);
+      const pct = Math.round(100 * p.frames_done / p.frames_total);
+      let line = p.frames_done + " of " + p.frames_total + " frames (" + pct + " %)";
+      if (p.rate_fps) {
+        line += " · " + p.rate_fps.toFixed(1) + " frames/s";
+        const left = (p.frames_total - p.frames_done) / p.rate_fps;
+        if (left >= 1) line += " · about " + seconds(left) + " left of this step";
+      }
+      frames.textContent = line;
+    } else {
+      bar.removeAttribute("value");  // moving, without a known end
+      frames.textContent = p.frames_done ? p.frames_done + " done" : "";
     }
-    if (["done", "failed", "cancelled"].includes(p.status)) {
+    if (FINAL.includes(p.status)) {
       events.close();
       window.location.reload();
     }
   };
+  events.onerror = () => {
+    if (events.readyState === EventSource.CLOSED) {
+      frames.textContent = "The connection to the server was lost: reload the page to follow the analysis.";
+    }
+  };
   const cancel = box.querySelector("[data-cancel]");
   if (cancel) cancel.addEventListener("click", async () => {
+    if (!window.confirm("Stop this analysis? Its results are not kept.")) return;
     cancel.disabled = true;
     try { await api(cancel.dataset.cancel, { method: "POST" }); } catch (err) { alert(err.message); }
+  });
+}
+
+// -- times: shown in the reader's own time zone ----------------------------------------------------------
+function localTimes() {
+  const format = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  document.querySelectorAll("time[datetime]").forEach(t => {
+    const when = new Date(t.getAttribute("datetime"));
+    if (!isNaN(when)) { t.title = t.getAttribute("datetime"); t.textContent = format.format(when); }
   });
 }
 
@@ -118,9 +167,13 @@ function chart(series) {
   const w = 300, h = 140, pad = { l: 42, r: 10, t: 10, b: 22 };
   const pts = series.points.map((p, i) => ({ x: p.t ? p.t * 1000 : Date.parse(p.day), y: p.value,
                                              e: p.error || 0, i }));
-  const xs = pts.map(p => p.x), lo = Math.min(...pts.map(p => p.y - p.e)),
-        hi = Math.max(...pts.map(p => p.y + p.e));
-  const x0 = Math.min(...xs), x1 = Math.max(...xs), span = (hi - lo) || Math.abs(hi) || 1;
+  const xs = pts.map(p => p.x);
+  let lo = Math.min(...pts.map(p => p.y - p.e)), hi = Math.max(...pts.map(p => p.y + p.e));
+  if (hi - lo < 1e-9) {  // one value: centred in a band of 10 % of it
+    const half = Math.max(Math.abs(hi) * 0.05, 0.5);
+    lo -= half; hi += half;
+  }
+  const x0 = Math.min(...xs), x1 = Math.max(...xs), span = hi - lo;
   const X = x => pad.l + (x1 > x0 ? (x - x0) / (x1 - x0) : 0.5) * (w - pad.l - pad.r);
   const Y = y => h - pad.b - ((y - lo + 0.1 * span) / (1.2 * span)) * (h - pad.t - pad.b);
   const svg = svgEl("svg", { viewBox: `0 0 ${w} ${h}`, role: "img",
@@ -139,21 +192,41 @@ function chart(series) {
   svg.append(svgEl("polyline", { points: pts.map(p => `${X(p.x)},${Y(p.y)}`).join(" "),
                                  fill: "none", stroke: "#1f6feb", "stroke-width": 2 }));
   pts.forEach(p => svg.append(svgEl("circle", { cx: X(p.x), cy: Y(p.y), r: 3.5, fill: "#1f6feb" })));
+  const end = pts[pts.length - 1];  // the latest value, written beside its point
+  const label = svgEl("text", { x: X(end.x) + (X(end.x) > w - 60 ? -8 : 8), y: Y(end.y) - 6,
+                                "text-anchor": X(end.x) > w - 60 ? "end" : "start",
+                                "font-size": 11, "font-weight": 600, fill: "#1d2733" });
+  label.textContent = Math.abs(end.y) >= 100 ? end.y.toFixed(0) : end.y.toFixed(1);
+  svg.append(label);
   const first = new Date(x0).toISOString().slice(0, 10), last = new Date(x1).toISOString().slice(0, 10);
   const axis = svgEl("text", { x: pad.l, y: h - 5, "font-size": 10, fill: "#5b6673" });
   axis.textContent = first === last ? first : first + " … " + last;
   svg.append(axis);
   const box = text("div", "", "chart");
-  box.append(text("h3", series.label + " (" + pts.length + ")"), svg);
+  box.append(text("h3", series.label), svg,
+             text("p", pts.length === 1 ? "One value so far: a trend needs two or more."
+                                        : pts.length + " values", "muted small"));
   return box;
 }
 
 async function setupTrends(box) {
   try {
     const data = await api(box.dataset.trends);
-    const charts = Object.values(data).filter(s => s.points.length).map(chart);
-    box.replaceChildren(...(charts.length ? charts
-      : [text("p", "No finished analysis yet: trends appear after the first.", "muted")]));
+    const series = Object.values(data).filter(s => s.points.length);
+    if (!series.length) {
+      box.replaceChildren(text("p", "No finished analysis yet: trends appear after the first.", "muted"));
+    } else if (series.every(s => s.points.length === 1)) {  // one value each: no line to draw yet
+      box.classList.add("firsts");
+      box.replaceChildren(...series.map(s => {
+        const v = s.points[0].value, tile = text("div", "", "tile");
+        tile.append(text("span", s.label, "muted small"),
+                    text("b", Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1)));
+        return tile;
+      }), text("p", "One value of each so far: the charts appear with the second analysis.",
+               "muted small"));
+    } else {
+      box.replaceChildren(...series.map(chart));
+    }
   } catch (err) { box.replaceChildren(text("p", err.message, "error")); }
 }
 
@@ -189,23 +262,48 @@ async function setupLoad(box) {
 }
 
 // -- workouts -----------------------------------------------------------------------------------------
+const UNIT_WORDS = { reps: "Reps per set", s: "Seconds per set", m: "Metres per set",
+                     contacts: "Ground contacts per set" };
+
 function setupWorkout(form) {
   const error = form.querySelector("[data-workout-error]");
+  const select = form.elements.exercise_id;
+  const label = form.querySelector("[data-reps-label]");
+  const example = form.querySelector("[data-reps-example]");
+  const unit = () => {
+    const chosen = select.options[select.selectedIndex];
+    if (!chosen) return;
+    label.textContent = UNIT_WORDS[chosen.dataset.unit] || "Amount per set";
+    const sets = Math.max(1, Math.min(6, parseInt(chosen.dataset.sets, 10) || 3));
+    const reps = parseInt(chosen.dataset.reps, 10) || 10;
+    example.textContent = Array(sets).fill(reps).join(", ");
+  };
+  select.addEventListener("change", unit);
+  unit();
   form.addEventListener("submit", async e => {
     e.preventDefault();
     error.hidden = true;
-    const reps = form.elements.reps.value.split(",").map(s => s.trim()).filter(Boolean).map(Number);
-    const loads = form.elements.loads.value.split(",").map(s => s.trim());
+    const reps = form.elements.reps.value.split(/[ ,]+/).map(s => s.trim()).filter(Boolean).map(Number);
+    const loads = form.elements.loads.value.split(/[ ,]+/).map(s => s.trim()).filter(Boolean);
+    if (!reps.length || reps.some(r => !Number.isInteger(r))) {
+      error.textContent = "Give whole numbers per set, e.g. 10, 10, 8"; error.hidden = false; return;
+    }
+    if (loads.length > 1 && loads.length !== reps.length) {
+      error.textContent = "Give one load for all sets, or one per set (" + reps.length + ")";
+      error.hidden = false; return;
+    }
     const sets = reps.map((r, i) => ({ reps: r,
       load_kg: loads[i] ? Number(loads[i]) : (loads.length === 1 && loads[0] ? Number(loads[0]) : null) }));
     const body = { day: form.elements.day.value, exercise_id: form.elements.exercise_id.value, sets };
     if (form.elements.rpe.value) body.rpe = Number(form.elements.rpe.value);
     if (form.elements.note.value) body.note = form.elements.note.value;
+    const submit = form.querySelector('button[type="submit"]');
+    submit.disabled = true;
     try {
       await api(form.dataset.workout, { method: "POST", body: JSON.stringify(body),
                                         headers: { "Content-Type": "application/json" } });
       window.location.reload();
-    } catch (err) { error.textContent = err.message; error.hidden = false; }
+    } catch (err) { error.textContent = err.message; error.hidden = false; submit.disabled = false; }
   });
 }
 
@@ -225,6 +323,7 @@ function setupToken(form) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  localTimes();
   document.querySelectorAll("[data-upload]").forEach(setupUpload);
   document.querySelectorAll("[data-progress]").forEach(setupProgress);
   document.querySelectorAll("[data-trends]").forEach(setupTrends);
