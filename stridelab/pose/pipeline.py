@@ -198,7 +198,8 @@ class PoseEstimation:
     def _scene_warnings(self) -> list[str]:
         out = []
         if "view" in self.scene_.detected:
-            out.append(f"view detected as {self.scene_.view} (give --view to override)")
+            out.append(f"view detected as {self.scene_.view} (to override it, give the view: "
+                       "--view, or View on the web app's upload page)")
         if self.scene_.view == "rear" and self.scene_.facing < 0:
             out.append("the runner is seen from the front: left and right follow the "
                        "pose model's labels; a rear view is what the measures expect")

@@ -207,6 +207,27 @@ class Accounts:
                 height_m=height_m, created_at=_now()).returning(AT.c.id)).scalar_one()
         return Athlete(athlete_id, name[:200], user_id, clinician_id, height_m)
 
+    def update_athlete(self, athlete_id: int, **changes) -> Athlete:
+        """Change an athlete's ``name`` or ``height_m`` (checked as :meth:`add_athlete` does)."""
+        values = {}
+        if "name" in changes:
+            name = (changes["name"] or "").strip()
+            if not name:
+                raise StridelabError("the athlete needs a name")
+            values["name"] = name[:200]
+        if "height_m" in changes:
+            height = changes["height_m"]
+            if height is not None and not 1.0 <= height <= 2.5:
+                raise StridelabError(f"height {height:g} m is not a person's height (1.0-2.5 m)")
+            values["height_m"] = height
+        with self.engine.begin() as conn:
+            if values:
+                conn.execute(update(AT).where(AT.c.id == athlete_id).values(**values))
+            row = conn.execute(select(AT).where(AT.c.id == athlete_id)).first()
+        if row is None:
+            raise NotFoundError(f"no athlete {athlete_id}")
+        return _athlete(row)
+
     def _visible(self, user: User):
         if user.role == "admin":
             return AT.c.id.is_not(None)

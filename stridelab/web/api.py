@@ -13,7 +13,7 @@ import math
 import secrets
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, StreamingResponse
@@ -249,6 +249,23 @@ def add_athlete(request: Request, who: Who, body: AthleteIn) -> dict[str, Any]:
     return _athlete_json(athlete)
 
 
+class AthletePatch(BaseModel):
+    """Changes to an athlete: a name, a height (``null`` clears it)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    height_m: float | None = Field(default=None, ge=1.0, le=2.5)
+
+
+@router.patch("/athletes/{athlete_id}")
+def update_athlete(request: Request, who: Who, athlete_id: int,
+                   body: AthletePatch) -> dict[str, Any]:
+    """Correct an athlete's name or height (the height scales video measures)."""
+    athlete_or_404(request, who, athlete_id)
+    changes = body.model_dump(exclude_unset=True)
+    updated = accounts(request).update_athlete(athlete_id, **changes)
+    return _athlete_json(updated)
+
+
 @router.get("/athletes/{athlete_id}")
 def get_athlete(request: Request, who: Who, athlete_id: int) -> dict[str, Any]:
     """One athlete."""
@@ -272,6 +289,8 @@ async def upload(request: Request, who: Who, athlete_id: int,
                                                            "from several sides")] = False,
                  height_m: Annotated[float | None, Form(ge=1.0, le=2.5)] = None,
                  capture_fps: Annotated[float | None, Form(gt=0, le=2000)] = None,
+                 view: Annotated[Literal["side", "rear"] | None,
+                                 Form(description="Camera view; empty: detected")] = None,
                  ) -> list[dict[str, Any]]:
     """Upload files and queue their analyses: one per file, or one for a session of clips.
 
@@ -304,7 +323,8 @@ async def upload(request: Request, who: Who, athlete_id: int,
             raise HTTPException(exc.status, str(exc)) from None
         raise
     groups = [stored] if session else [[s] for s in stored]
-    options = {"height_m": height_m or athlete.height_m, "capture_fps": capture_fps}
+    options = {"height_m": height_m or athlete.height_m, "capture_fps": capture_fps,
+               "view": view}
     made = []
     for group in groups:
         title = " + ".join(s.original_name for s in group)

@@ -161,3 +161,15 @@ def test_a_token_lets_a_script_use_the_api(web):
     made = script.post("/api/athletes", json={"name": "From a script"})
     assert made.status_code == 201  # no CSRF token needed without a cookie
     assert [a["name"] for a in script.get("/api/athletes").json()] == ["From a script"]
+
+
+def test_an_athletes_height_is_corrected_and_checked(web):
+    web.user("coach@example.org", "clinician")
+    client = web.signed_in("coach@example.org")
+    athlete = _athlete(client, height_m=None)
+    fixed = client.patch(f"/api/athletes/{athlete}", json={"height_m": 1.82})
+    assert fixed.status_code == 200 and fixed.json()["height_m"] == 1.82
+    assert client.patch(f"/api/athletes/{athlete}", json={"height_m": 182}).status_code == 422
+    assert client.get(f"/api/athletes/{athlete}").json()["height_m"] == 1.82
+    page = client.get(f"/athletes/{athlete}")
+    assert "182 cm" in page.text

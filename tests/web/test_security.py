@@ -192,6 +192,7 @@ WRITES = {
                                "sets": [{"reps": 12}]}}, 201),
     ("POST", "/api/analyses/{analysis_id}/cancel"): ({"analysis_id": "queued"}, dict, 200),
     ("DELETE", "/api/workouts/{entry_id}"): ({}, dict, 204),
+    ("PATCH", "/api/athletes/{athlete_id}"): ({}, lambda: {"json": {"height_m": 1.81}}, 200),
 }
 #: Routes with a path parameter that the matrix leaves to another test, and why.
 LISTED = {

@@ -50,6 +50,7 @@ function setupUpload(form) {
     if (cm) data.append("height_m", (cm / 100).toString());
     const fps = parseFloat(form.elements.capture_fps.value);
     if (fps) data.append("capture_fps", fps.toString());
+    if (form.elements.view && form.elements.view.value) data.append("view", form.elements.view.value);
     const request = new XMLHttpRequest();
     request.open("POST", form.dataset.upload);
     request.setRequestHeader("X-CSRF-Token", csrf());
@@ -322,7 +323,23 @@ function setupToken(form) {
   });
 }
 
+// -- an athlete's height -----------------------------------------------------------------------------
+function setupAthlete(form) {
+  const error = form.querySelector("[data-athlete-error]");
+  form.addEventListener("submit", async e => {
+    e.preventDefault();
+    error.hidden = true;
+    const cm = parseFloat(form.elements.height_cm.value);
+    try {
+      await api(form.dataset.athlete, { method: "PATCH", body: JSON.stringify({ height_m: cm / 100 }),
+                                        headers: { "Content-Type": "application/json" } });
+      window.location.reload();
+    } catch (err) { error.textContent = err.message; error.hidden = false; }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-athlete]").forEach(setupAthlete);
   localTimes();
   document.querySelectorAll("[data-upload]").forEach(setupUpload);
   document.querySelectorAll("[data-progress]").forEach(setupProgress);
