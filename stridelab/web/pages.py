@@ -179,16 +179,15 @@ def login(request: Request, email: str = Form(...), password: str = Form(...),
     limit: LoginLimiter = request.app.state.login_limiter
     keys = (f"ip:{request.client.host if request.client else '?'}",
             f"user:{email.strip().lower()}")
-    wait = limit.retry_after(*keys)
+    wait = limit.attempt(*keys)  # counted as failed until the password proves right
     if wait > 0:
         return render(request, "login.html", status=429, next=_safe_next(next), email=email,
                       error=f"Too many failed sign-ins: try again in {wait / 60:.0f} min.")
     user = request.app.state.accounts.check_password(email, password)
     if user is None:
-        limit.failed(*keys)
         return render(request, "login.html", status=401, next=_safe_next(next), email=email,
                       error="Wrong e-mail address or password.")
-    limit.succeeded(keys[1])
+    limit.succeeded(keys[1], keys[0])
     session = request.app.state.accounts.start_session(user)
     response = RedirectResponse(_safe_next(next), status_code=303)
     _cookie(response, request.app.state.settings, session.token)

@@ -74,28 +74,51 @@ class LoginLimiter:
         """Seconds until a sign-in may be tried again (0: now)."""
         now = time.monotonic()
         with self.lock:
-            recent = [self._recent(k, now) for k in keys]
-            waits = [times[0] + self.window_s - now for times in recent
-                     if len(times) >= self.attempts]
-        return max(waits, default=0.0)
+            return self._wait(keys, now)
+
+    def _wait(self, keys: tuple[str, ...], now: float) -> float:
+        recent = [self._recent(k, now) for k in keys]
+        return max((times[0] + self.window_s - now for times in recent
+                    if len(times) >= self.attempts), default=0.0)
+
+    def attempt(self, *keys: str) -> float:
+        """Before checking a password: the wait (> 0: refuse), else count it as failed.
+
+        The attempt is counted before the (slow) password check, in the same locked step
+        as the test, so that many guesses sent at once cannot all pass the test first;
+        :meth:`succeeded` takes it back when the password was right.
+        """
+        now = time.monotonic()
+        with self.lock:
+            wait = self._wait(keys, now)
+            if wait > 0:
+                return wait
+            self._record(keys, now)
+        return 0.0
 
     def failed(self, *keys: str) -> None:
         """Count a failed sign-in against each key."""
-        now = time.monotonic()
         with self.lock:
-            if now - self.swept > self.window_s:  # forget keys whose failures all expired
-                for key in list(self.failures):
-                    self._recent(key, now)
-                self.swept = now
-            for key in keys:
-                self.failures[key] = self._recent(key, now)
-                self.failures[key].append(now)
+            self._record(keys, time.monotonic())
 
-    def succeeded(self, *keys: str) -> None:
-        """Forget the failures of an account that signed in."""
+    def _record(self, keys: tuple[str, ...], now: float) -> None:
+        if now - self.swept > self.window_s:  # forget keys whose failures all expired
+            for key in list(self.failures):
+                self._recent(key, now)
+            self.swept = now
+        for key in keys:
+            self.failures[key] = self._recent(key, now)
+            self.failures[key].append(now)
+
+    def succeeded(self, account: str, address: str | None = None) -> None:
+        """A right password: forget the account's failures, take back the address's attempt."""
         with self.lock:
-            for key in keys:
-                self.failures.pop(key, None)
+            self.failures.pop(account, None)
+            times = self.failures.get(address) if address else None
+            if times:
+                times.pop()
+                if not times:
+                    self.failures.pop(address, None)
 
 
 def caller(request: Request) -> Caller | None:

@@ -543,6 +543,25 @@ def test_failed_sign_ins_are_limited_per_address_and_per_account(web, monkeypatc
     assert sign_in("a@example.org", password(web)).status_code == 303
 
 
+def test_wrong_guesses_sent_all_at_once_are_limited_too(web):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fastapi.testclient import TestClient
+
+    web.user("a@example.org", "clinician")
+    client = TestClient(web.app, base_url="https://testserver",
+                        headers={"origin": "https://testserver"})
+
+    def guess(k):
+        return client.post("/login", data={"email": "a@example.org", "password": f"guess {k}"},
+                           follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(guess, range(24)))
+    assert codes.count(401) == web.settings.login_attempts  # checked: only as many as allowed
+    assert codes.count(429) == 24 - web.settings.login_attempts
+
+
 def test_the_sign_in_limiter_forgets_and_keeps_no_entry_for_addresses_that_did_not_fail(
         monkeypatch):
     clock = SimpleNamespace(now=50.0)
