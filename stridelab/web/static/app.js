@@ -197,7 +197,7 @@ function chart(series) {
   const label = svgEl("text", { x: X(end.x) + (X(end.x) > w - 60 ? -8 : 8), y: Y(end.y) - 6,
                                 "text-anchor": X(end.x) > w - 60 ? "end" : "start",
                                 "font-size": 11, "font-weight": 600, fill: "#1d2733" });
-  label.textContent = Math.abs(end.y) >= 100 ? end.y.toFixed(0) : end.y.toFixed(1);
+  label.textContent = measured(end.y, end.e);
   svg.append(label);
   const first = new Date(x0).toISOString().slice(0, 10), last = new Date(x1).toISOString().slice(0, 10);
   const axis = svgEl("text", { x: pad.l, y: h - 5, "font-size": 10, fill: "#5b6673" });
@@ -210,6 +210,16 @@ function chart(series) {
   return box;
 }
 
+// A value with no more digits than its validated error allows ("237 ± 13"); without a
+// known error, whole units from 10 up and one decimal below.
+function measured(value, error) {
+  if (error) {
+    const digits = Math.max(0, -Math.floor(Math.log10(error)));
+    return value.toFixed(digits) + " ± " + error.toFixed(digits);
+  }
+  return Math.abs(value) >= 10 ? value.toFixed(0) : value.toFixed(1);
+}
+
 async function setupTrends(box) {
   try {
     const data = await api(box.dataset.trends);
@@ -219,9 +229,8 @@ async function setupTrends(box) {
     } else if (series.every(s => s.points.length === 1)) {  // one value each: no line to draw yet
       box.classList.add("firsts");
       box.replaceChildren(...series.map(s => {
-        const v = s.points[0].value, tile = text("div", "", "tile");
-        tile.append(text("span", s.label, "muted small"),
-                    text("b", Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1)));
+        const p = s.points[0], tile = text("div", "", "tile");
+        tile.append(text("span", s.label, "muted small"), text("b", measured(p.value, p.error)));
         return tile;
       }), text("p", "One value of each so far: the charts appear with the second analysis.",
                "muted small"));
