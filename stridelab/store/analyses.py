@@ -10,9 +10,10 @@ files themselves live in the web app's data folder; only their random names are 
 
 from __future__ import annotations
 
+import functools
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,18 @@ class AnalysisRow:
     started_at: float | None
     finished_at: float | None
     recorded_on: str | None
-    summary: dict[str, Any] | None
-    findings: list[dict] | None
+    summary_json: str | None = field(default=None, repr=False)
+    findings_json: str | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def summary(self) -> dict[str, Any] | None:
+        """The summary of a finished analysis (decoded when first asked for)."""
+        return json.loads(self.summary_json) if self.summary_json else None
+
+    @functools.cached_property
+    def findings(self) -> list[dict] | None:
+        """The findings of a finished analysis (decoded when first asked for)."""
+        return json.loads(self.findings_json) if self.findings_json else None
 
     @property
     def final(self) -> bool:
@@ -80,10 +91,10 @@ class UploadRow:
 
 
 def _analysis(row) -> AnalysisRow:
+    # summary and findings (tens of kB each) are decoded only when read: lists, progress and
+    # the athlete list need neither
     data = dict(row._mapping)
     data["options"] = json.loads(data.pop("options_json"))
-    data["summary"] = json.loads(s) if (s := data.pop("summary_json")) else None
-    data["findings"] = json.loads(f) if (f := data.pop("findings_json")) else None
     data.pop("created_by")
     return AnalysisRow(**data)
 

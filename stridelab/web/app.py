@@ -16,6 +16,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stridelab import __version__
 from stridelab.errors import StridelabError
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, executor: Executor | None = Non
         settings.make_dirs()
         shutil.rmtree(settings.partial_dir, ignore_errors=True)  # uploads cut off by a stop
         settings.partial_dir.mkdir(mode=0o700, exist_ok=True)
+        warm_up()
         app.state.accounts = Accounts(settings.db)
         app.state.analyses = Analyses(settings.db)
         app.state.jobs = JobRunner(settings, executor)
@@ -66,22 +68,12 @@ def create_app(settings: Settings | None = None, executor: Executor | None = Non
                               "`Authorization: Bearer <token>` (tokens: `/api/tokens`).")
     app.state.settings = settings
     app.state.login_limiter = pages.limiter(settings)
+    # the templates are the package's own, never edited while it runs: no file check per page
+    pages.templates.env.auto_reload = False
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        if settings.secure_cookies:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.url.path.startswith("/api/") or "text/html" in response.headers.get(
-                "content-type", ""):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
 
     @app.exception_handler(StridelabError)
     async def stridelab_error(request: Request, exc: StridelabError):
@@ -100,6 +92,62 @@ def create_app(settings: Settings | None = None, executor: Executor | None = Non
         return _error(request, 422, problems or "invalid request")
 
     return app
+
+
+class SecurityHeaders:
+    """Security headers on every response, and ``no-store`` on the API and the pages.
+
+    A plain ASGI middleware: it only adds the headers a response lacks to its start, where
+    Starlette's ``@app.middleware("http")`` would run each request through a task and a
+    memory stream (and hold a Server-Sent Events stream in them).
+    """
+
+    def __init__(self, app: ASGIApp, hsts: bool) -> None:
+        self.app = app
+        always = {**HEADERS, "Content-Security-Policy": CSP}
+        if hsts:
+            always["Strict-Transport-Security"] = "max-age=31536000"
+        self.always = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                       for k, v in always.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers to its response."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api_path = scope["path"].startswith("/api/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                present = {name.lower(): value for name, value in headers}
+                headers += [(k, v) for k, v in self.always if k not in present]
+                if b"cache-control" not in present and (
+                        api_path or b"text/html" in present.get(b"content-type", b"")):
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def warm_up() -> None:
+    """Load, before the first request, what pages would otherwise load on first use.
+
+    The upload page's filming picture is drawn by Matplotlib (~1 s, then cached), the
+    workouts page reads the exercise library, the load API imports pandas. Done at start,
+    the first users do not wait for it, and no two requests import Matplotlib at once
+    (which Python can fail: "partially initialized module").
+    """
+    try:
+        import stridelab.load.metrics  # noqa: F401
+        from stridelab.program.library import load_library
+        from stridelab.report.filming import guidance_html
+
+        guidance_html()
+        load_library()
+    except Exception:  # a page that needs it says what is wrong
+        log.exception("warming up the pages")
 
 
 def _error(request: Request, status: int, message: str, headers=None):

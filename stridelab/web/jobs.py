@@ -5,11 +5,14 @@ The server's :class:`JobRunner` (one thread) takes queued analyses
 and hands each to an :class:`Executor`. An executor has three methods (``start``,
 ``cancel``, ``poll``), so a cluster scheduler (e.g. Ray) can stand behind the same runner.
 :class:`ProcessExecutor` runs each analysis in its own process group, so a cancel ends the
-analysis and any process it started.
+analysis and any process it started, at a lower priority than the server's
+(:func:`analysis_nice`): pages are answered first.
 
 The job itself (:func:`run_analysis`) writes its progress, and its end, to the database:
 nothing is lost when the server stops. At start the runner queues again what was left
-running (:meth:`~stridelab.store.analyses.Analyses.recover`).
+running (:meth:`~stridelab.store.analyses.Analyses.recover`); an analysis process never
+outlives the server that started it (it would run the analysis a second time beside the
+next server's run).
 """
 
 from __future__ import annotations
@@ -32,6 +35,20 @@ from stridelab.web.settings import Settings
 log = logging.getLogger("stridelab.web")
 #: Seconds between two progress writes of a running analysis.
 PROGRESS_EVERY_S = 0.5
+
+
+def analysis_nice() -> int:
+    """Niceness added to each analysis process (``$STRIDELAB_ANALYSIS_NICE``, default 10).
+
+    Analyses are CPU-bound for tens of seconds; at the server's own priority two of them on
+    a small machine take the cores from the pages (a page waits behind them for seconds).
+    Lower priority lets the pages go first and the analyses use every cycle left.
+    """
+    text = os.environ.get("STRIDELAB_ANALYSIS_NICE", "").strip()
+    try:
+        return max(0, min(19, int(text))) if text else 10
+    except ValueError:
+        return 10
 
 
 class Executor(Protocol):
@@ -60,7 +77,7 @@ class ProcessExecutor:
         process = self.context.Process(
             target=_child, name=f"stridelab-analysis-{analysis_id}", daemon=False,
             args=(self.settings.db, str(self.settings.data_dir), analysis_id,
-                  self.settings.analysis_workers))
+                  self.settings.analysis_workers, analysis_nice(), os.getpid()))
         process.start()
         self.processes[analysis_id] = process
 
@@ -106,11 +123,12 @@ class JobRunner:
     executor
         Where analyses run (default: :class:`ProcessExecutor`).
     interval_s
-        How often the queue is looked at.
+        How often the queue and the running analyses are looked at (a new upload wakes
+        the runner at once: :meth:`notify`).
     """
 
     def __init__(self, settings: Settings, executor: Executor | None = None,
-                 interval_s: float = 0.3) -> None:
+                 interval_s: float = 1.0) -> None:
         self.settings = settings
         self.analyses = Analyses(settings.db)
         self.executor = executor or ProcessExecutor(settings)
@@ -179,11 +197,21 @@ class JobRunner:
 
 # -- the job itself ---------------------------------------------------------------------------
 
-def _child(db: str, data_dir: str, analysis_id: int, workers: int) -> None:
+def _child(db: str, data_dir: str, analysis_id: int, workers: int, nice: int = 0,
+           server: int | None = None) -> None:
     os.setpgrp()  # its own process group: a cancel reaches whatever the analysis starts
     _die_with_parent()
+    if server is not None and os.getppid() != server:
+        # the server died while this process was starting, before it could ask to die with
+        # it: the next server queues the analysis again, so this one must not run it
+        os._exit(3)
+    if nice > 0:  # behind the pages (inherited by whatever the analysis starts)
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
     settings = Settings(db=db, data_dir=Path(data_dir), analysis_workers=workers)
-    run_analysis(settings, analysis_id)
+    run_analysis(settings, analysis_id, server)
 
 
 def _die_with_parent() -> None:
@@ -205,12 +233,12 @@ class _Progress:
     """The pipeline's progress callback, written to the database at most every 0.5 s."""
 
     def __init__(self, analyses: Analyses, analysis_id: int,
-                 names: dict[str, str] | None = None) -> None:
+                 names: dict[str, str] | None = None, server: int | None = None) -> None:
         self.analyses, self.analysis_id = analyses, analysis_id
         self.names = {Path(k).name: v for k, v in (names or {}).items()}
         self.last = 0.0
         self.first: dict[str, tuple[float, int]] = {}
-        self.parent = os.getppid()
+        self.parent = server or os.getppid()
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if os.getppid() != self.parent:  # the server is gone: stop (it is queued again)
@@ -225,13 +253,14 @@ class _Progress:
         self.analyses.progress(self.analysis_id, _named(stage, self.names), done, total, rate)
 
 
-def run_analysis(settings: Settings, analysis_id: int) -> None:
+def run_analysis(settings: Settings, analysis_id: int, server: int | None = None) -> None:
     """Analyse one queued or claimed analysis's files into its results folder.
 
     Video and motion capture go through :func:`stridelab.analyze` (several clips: a
     session); watch files are imported into the athlete's training log and assessed. The
     end is written to the database: done with the summary and findings, or failed with a
-    one-line reason naming the uploaded file (never a server path).
+    one-line reason naming the uploaded file (never a server path). ``server``: the
+    process id of the server that started this one (the analysis stops when it is gone).
     """
     analyses = Analyses(settings.db)
     row = analyses.get(analysis_id)
@@ -245,7 +274,7 @@ def run_analysis(settings: Settings, analysis_id: int) -> None:
             summary, findings = _watch(settings, row, paths, out)
         else:
             summary, findings = _recording(row, paths, out, settings,
-                                           _Progress(analyses, analysis_id, names))
+                                           _Progress(analyses, analysis_id, names, server))
     except StridelabError as exc:
         analyses.fail(analysis_id, _named(str(exc), names))
         return
@@ -267,12 +296,34 @@ def _recording(row: AnalysisRow, paths: list[Path], out: Path, settings: Setting
                progress: _Progress) -> tuple[dict, list[dict]]:
     from stridelab.pipeline import analyze
 
+    _import_report_modules()
     options: dict[str, Any] = {k: v for k, v in row.options.items()
                                if k in ("height_m", "capture_fps", "view") and v is not None}
     source: Any = paths if len(paths) > 1 else paths[0]
     result = analyze(source, out, progress=progress, workers=settings.analysis_workers,
                      **options)
     return result.summary.to_dict(), [f.to_dict() for f in result.findings or []]
+
+
+def _import_report_modules() -> None:
+    """Import the report's modules (Matplotlib among them) before the pipeline's threads start.
+
+    With one worker the pose runs in this process while a thread of the pipeline imports the
+    report's modules; MediaPipe imports Matplotlib too, and Python's imports of Matplotlib's
+    circular modules from two threads at once can fail ("cannot import name 'Transform' from
+    partially initialized module 'matplotlib.transforms'"): video analyses failed so, at
+    random. Imported here first, the thread finds them loaded.
+    """
+    try:
+        import matplotlib.pyplot  # noqa: F401 - what MediaPipe imports of it
+
+        import stridelab.assess  # noqa: F401
+        import stridelab.program.generator  # noqa: F401
+        import stridelab.program.render  # noqa: F401
+        import stridelab.report.build  # noqa: F401
+        import stridelab.report.plots  # noqa: F401
+    except ImportError:  # the analysis meets it again, and says what is missing
+        pass
 
 
 def _watch(settings: Settings, row: AnalysisRow, paths: list[Path],
