@@ -25,7 +25,15 @@ advanced) and that they finished, prints a table (per page: count, errors, p50, 
 pages together; the analyses' durations) and writes the figures as JSON (``--json``).
 
 Target (issue): p95 under 300 ms for pages, no error. Exits 1 when missed, 2 when the
-analyses did not run or finish. Localhost only: the server listens on 127.0.0.1.
+analyses did not run or finish. Localhost only: the server listens on 127.0.0.1, and
+``--db`` must name this machine's PostgreSQL.
+
+Measured on the 2-core development machine (shared with other work, load average 2-6), no
+error in any run: with the default think time (0.5-2 s, ~45 requests/s) p95 was 950 ms on
+SQLite and 1030 ms on PostgreSQL (p50 ~340 ms) while both analyses ran at the default
+priority (nice 10); 2.3 s with them at the server's own priority; 590 ms with no analysis
+at all: the server process is then at one full core (one Python process). With 2-5 s
+think time (~22 requests/s) p95 was 170 ms (SQLite) and 160 ms (PostgreSQL): target met.
 """
 
 from __future__ import annotations
@@ -119,6 +127,18 @@ def start_server(db: str, data_dir: Path, workers: int, env_extra: dict[str, str
             time.sleep(0.3)
     os.killpg(process.pid, signal.SIGKILL)
     raise RuntimeError(f"stridelab serve did not answer: {log.read_text()[-2000:]}")
+
+
+def local_only(url: str) -> None:
+    """Refuse a database server other than this machine's (the load stays on localhost)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url.replace("postgresql+psycopg://", "postgresql://"))
+    if parsed.get_backend_name() != "postgresql":
+        raise SystemExit(f"--db: a postgresql:// URL, not {parsed.get_backend_name()}")
+    host = parsed.host or parsed.query.get("host") or ""
+    if host not in ("", "localhost", "127.0.0.1", "::1") and not str(host).startswith("/"):
+        raise SystemExit(f"--db: {host} is not this machine (the benchmark runs on localhost)")
 
 
 def fresh_pg_database(admin_url: str) -> tuple[str, str]:
@@ -443,18 +463,25 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def stats(samples: list[Sample]) -> dict[str, Any]:
+    """Count, errors and times (ms) of answered requests (``None`` when there were none)."""
     times = [s.ms for s in samples if s.ok]
+    if not times:
+        return {"count": len(samples), "errors": len(samples), "p50_ms": None,
+                "p95_ms": None, "max_ms": None, "mean_ms": None}
     return {"count": len(samples), "errors": sum(not s.ok for s in samples),
             "p50_ms": round(percentile(times, 50), 1), "p95_ms": round(percentile(times, 95), 1),
-            "max_ms": round(max(times), 1) if times else math.nan,
-            "mean_ms": round(statistics.fmean(times), 1) if times else math.nan}
+            "max_ms": round(max(times), 1), "mean_ms": round(statistics.fmean(times), 1)}
+
+
+def line(name: str, s: dict[str, Any]) -> str:
+    times = "".join(f"{s[k]:>9.0f}" if s[k] is not None else f"{'-':>9}"
+                    for k in ("p50_ms", "p95_ms", "max_ms"))
+    return f"{name:<22}{s['count']:>7}{s['errors']:>8}{times}"
 
 
 def table(rows: dict[str, dict[str, Any]]) -> str:
     lines = [f"{'page':<22}{'count':>7}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"]
-    for name, s in rows.items():
-        lines.append(f"{name:<22}{s['count']:>7}{s['errors']:>8}{s['p50_ms']:>9.0f}"
-                     f"{s['p95_ms']:>9.0f}{s['max_ms']:>9.0f}")
+    lines += [line(name, s) for name, s in rows.items()]
     return "\n".join(lines)
 
 
@@ -618,6 +645,7 @@ def main() -> int:
     server = None
     try:
         if args.db:
+            local_only(args.db)
             pg_name, db = fresh_pg_database(args.db)
             backend = "postgresql"
         else:
@@ -644,8 +672,8 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
     failures = []
     overall = result["overall"]
-    if overall["p95_ms"] > args.target_p95_ms:
-        failures.append(f"p95 {overall['p95_ms']:.0f} ms > {args.target_p95_ms:.0f} ms")
+    if overall["p95_ms"] is None or overall["p95_ms"] > args.target_p95_ms:
+        failures.append(f"p95 {overall['p95_ms']} ms > {args.target_p95_ms:.0f} ms")
     if overall["errors"] or result["rows"][SSE]["errors"]:
         failures.append(f"{overall['errors'] + result['rows'][SSE]['errors']} errors")
     not_run = [a for a in result["analyses"] if a["status"] != "done"
@@ -659,14 +687,11 @@ def main() -> int:
         "passed": not failures and not not_run, "failures": failures})
     print()
     print(table(result["rows"]))
-    print(f"{'pages together':<22}{overall['count']:>7}{overall['errors']:>8}"
-          f"{overall['p50_ms']:>9.0f}{overall['p95_ms']:>9.0f}{overall['max_ms']:>9.0f}")
+    print(line("pages together", overall))
     for label, key in (("while all ran", "while_all_analyses_ran"),
                        ("while none ran", "while_none_ran")):
-        s = result[key]
-        if s["count"] and args.analyses:
-            print(f"{label:<22}{s['count']:>7}{s['errors']:>8}{s['p50_ms']:>9.0f}"
-                  f"{s['p95_ms']:>9.0f}{s['max_ms']:>9.0f}")
+        if result[key]["count"] and args.analyses:
+            print(line(label, result[key]))
     print(f"\n{result['requests_per_s']} requests/s over {result['load_window_s']} s; server "
           f"process CPU {result['server_cpu_s']} s, this client's {result['client_cpu_s']} s; "
           f"setup {result['setup_s']} s; load average {result['loadavg_1min_before_after']} "
