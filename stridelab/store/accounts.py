@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from stridelab.errors import StridelabError
 from stridelab.store import schema
 from stridelab.store.db import ActivityStore
+from stridelab.store.engine import writing
 
 ROLES = ("runner", "clinician", "admin")
 #: Shortest password accepted (NIST SP 800-63B, 5.1.1.2: at least 8 characters).
@@ -135,7 +136,7 @@ class Accounts:
         email = normal_email(email)
         name = name.strip() or email.split("@")[0]
         try:
-            with self.engine.begin() as conn:
+            with writing(self.engine).begin() as conn:
                 user_id = conn.execute(insert(U).values(
                     email=email, name=name[:200], role=role, created_at=_now(),
                     password_hash=_HASHER.hash(password)).returning(U.c.id)).scalar_one()
@@ -176,7 +177,7 @@ class Accounts:
         if row is None:
             return None
         if _HASHER.check_needs_rehash(stored):
-            with self.engine.begin() as conn:
+            with writing(self.engine).begin() as conn:
                 conn.execute(update(U).where(U.c.id == row.id)
                              .values(password_hash=_HASHER.hash(password)))
         return _user(row)
@@ -185,7 +186,7 @@ class Accounts:
         """Change a password; every session of the user is signed out."""
         if len(password) < MIN_PASSWORD:
             raise StridelabError(f"the password needs at least {MIN_PASSWORD} characters")
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             conn.execute(update(U).where(U.c.id == user_id)
                          .values(password_hash=_HASHER.hash(password)))
             conn.execute(delete(schema.web_session)
@@ -201,7 +202,7 @@ class Accounts:
             raise StridelabError("the athlete needs a name")
         if height_m is not None and not 1.0 <= height_m <= 2.5:
             raise StridelabError(f"height {height_m:g} m is not a person's height (1.0-2.5 m)")
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             athlete_id = conn.execute(insert(AT).values(
                 name=name[:200], clinician_id=clinician_id, user_id=user_id,
                 height_m=height_m, created_at=_now()).returning(AT.c.id)).scalar_one()
@@ -220,7 +221,7 @@ class Accounts:
             if height is not None and not 1.0 <= height <= 2.5:
                 raise StridelabError(f"height {height:g} m is not a person's height (1.0-2.5 m)")
             values["height_m"] = height
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             if values:
                 conn.execute(update(AT).where(AT.c.id == athlete_id).values(**values))
             row = conn.execute(select(AT).where(AT.c.id == athlete_id)).first()
@@ -264,7 +265,7 @@ class Accounts:
         """A new sign-in: a random cookie token and CSRF token."""
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         now = time.time()
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             conn.execute(delete(schema.web_session)
                          .where(schema.web_session.c.expires_at < now))
             conn.execute(insert(schema.web_session).values(
@@ -285,7 +286,7 @@ class Accounts:
 
     def end_session(self, token: str) -> None:
         """Sign out."""
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             conn.execute(delete(schema.web_session)
                          .where(schema.web_session.c.token_hash == _digest(token)))
 
@@ -294,7 +295,7 @@ class Accounts:
     def add_token(self, user: User, name: str) -> tuple[int, str]:
         """A new API token for scripts: its id and the token (shown once, never stored)."""
         token = "slt_" + secrets.token_urlsafe(32)
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             token_id = conn.execute(insert(schema.api_token).values(
                 user_id=user.id, name=(name.strip() or "script")[:200],
                 token_hash=_digest(token), created_at=_now(),
@@ -312,7 +313,7 @@ class Accounts:
     def token_user(self, token: str) -> User | None:
         """The user an API token belongs to."""
         T = schema.api_token
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             # the token's id under its own name: ``row.id`` is the user's
             row = conn.execute(select(T.c.id.label("token_id"), U)
                                .join(U, U.c.id == T.c.user_id)
@@ -325,7 +326,7 @@ class Accounts:
     def revoke_token(self, user: User, token_id: int) -> None:
         """Delete one of the user's tokens."""
         T = schema.api_token
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             gone = conn.execute(delete(T).where(T.c.id == token_id, T.c.user_id == user.id))
         if gone.rowcount == 0:
             raise NotFoundError(f"no token {token_id}")

@@ -22,6 +22,7 @@ from sqlalchemy import insert, select, update
 from stridelab.store import schema
 from stridelab.store.accounts import NotFoundError
 from stridelab.store.db import ActivityStore
+from stridelab.store.engine import writing
 
 AN = schema.analysis
 UP = schema.upload
@@ -114,7 +115,7 @@ class Analyses:
     def create(self, athlete_id: int, created_by: int | None, title: str, kind: str,
                options: dict[str, Any], result_dir: str, files: list[dict[str, Any]]) -> int:
         """Store a new queued analysis and its files (dicts of :class:`UploadRow` fields)."""
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             analysis_id = conn.execute(insert(AN).values(
                 athlete_id=athlete_id, created_by=created_by, title=title[:300], kind=kind,
                 status="queued", options_json=json.dumps(options), result_dir=result_dir,
@@ -155,7 +156,7 @@ class Analyses:
 
     def claim_next(self) -> AnalysisRow | None:
         """Take the oldest queued analysis for a worker (``running``), or ``None``."""
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             row = conn.execute(select(AN.c.id, AN.c.attempts).where(AN.c.status == "queued")
                                .order_by(AN.c.created_at, AN.c.id).limit(1)).first()
             if row is None:
@@ -172,7 +173,7 @@ class Analyses:
                  rate_fps: float | None) -> None:
         """Record how far a running analysis is."""
         label = stage if len(stage) <= 40 else stage[:39] + "…"
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             conn.execute(update(AN).where(AN.c.id == analysis_id, AN.c.status == "running")
                          .values(stage=label, frames_done=int(done),
                                  frames_total=None if total is None else int(total),
@@ -194,7 +195,7 @@ class Analyses:
         return self._end(analysis_id, "cancelled", error="cancelled by the user")
 
     def _end(self, analysis_id: int, status: str, **values: Any) -> bool:
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             done = conn.execute(update(AN).where(AN.c.id == analysis_id,
                                                  AN.c.status.not_in(FINAL))
                                 .values(status=status, finished_at=time.time(), **values))
@@ -211,7 +212,7 @@ class Analyses:
     def recover(self, max_attempts: int = MAX_ATTEMPTS) -> dict[int, str]:
         """After a restart: queue again what was running, or fail it; what was done to each."""
         outcome: dict[int, str] = {}
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             rows = conn.execute(select(AN.c.id, AN.c.attempts)
                                 .where(AN.c.status == "running")).all()
             for row in rows:

@@ -29,7 +29,13 @@ from sqlalchemy.exc import DBAPIError
 from stridelab.errors import StridelabError
 from stridelab.io.activity.model import Activity
 from stridelab.store import schema
-from stridelab.store.engine import database_url, default_db_path, describe, engine_for
+from stridelab.store.engine import (
+    database_url,
+    default_db_path,
+    describe,
+    engine_for,
+    writing,
+)
 from stridelab.store.migrations import migrate
 
 A = schema.activity
@@ -149,7 +155,7 @@ class ActivityStore:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One atomic unit of work: committed on success, rolled back on any exception."""
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             yield conn
 
     @contextmanager

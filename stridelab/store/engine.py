@@ -16,11 +16,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.pool import NullPool
 
 from stridelab.errors import StridelabError
 
 _ENGINES: dict[str, Engine] = {}
+IMMEDIATE = "stridelab_write"
 _LOCK = threading.Lock()
 
 
@@ -80,14 +80,25 @@ def describe(url: str) -> str:
 def engine_for(url: str) -> Engine:
     """The process's engine for ``url`` (made once; SQLite files get WAL and foreign keys).
 
-    SQLite transactions start with ``BEGIN IMMEDIATE``, so two writers queue instead of
-    failing half-way, as the pysqlite documentation of SQLAlchemy recommends.
+    SQLite connections are pooled and set up once (WAL, foreign keys, busy timeout);
+    SQLAlchemy emits the transactions' ``BEGIN`` itself, as its pysqlite documentation
+    recommends, and those of :func:`writing` take the write lock at once.
     """
     with _LOCK:
         engine = _ENGINES.get(url)
         if engine is None:
             engine = _ENGINES[url] = _make_engine(url)
         return engine
+
+
+def writing(engine: Engine) -> Engine:
+    """The engine for a transaction that writes: on SQLite it takes the write lock at once.
+
+    ``BEGIN IMMEDIATE`` makes a second writer wait (``busy_timeout``) instead of failing
+    half-way when its read snapshot turns stale; reads keep a plain ``BEGIN`` and never
+    wait for a writer (WAL mode). It shares the engine's connections.
+    """
+    return engine.execution_options(**{IMMEDIATE: True})
 
 
 def dispose_all() -> None:
@@ -106,7 +117,7 @@ def _make_engine(url: str) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StridelabError(f"{path}: cannot create the database folder: {exc}") from exc
-    engine = create_engine(url, poolclass=NullPool,
+    engine = create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=False,
                            connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -118,6 +129,7 @@ def _make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = connection.get_execution_options().get(IMMEDIATE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine

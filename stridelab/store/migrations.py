@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
 from stridelab.errors import StridelabError
+from stridelab.store.engine import IMMEDIATE
 
 REVISIONS = Path(__file__).with_name("revisions")
 #: The number of the newest revision (also written to ``schema_version``).
@@ -85,6 +86,7 @@ def migrate(engine: Engine) -> int:
 
 
 def _upgrade(connection: Connection) -> int:
+    connection = connection.execution_options(**{IMMEDIATE: True})
     version = current_version(connection)
     if version > LATEST:
         raise _newer(version)

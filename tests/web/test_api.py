@@ -15,7 +15,7 @@ from stridelab.store.db import ActivityStore
 @pytest.fixture
 def running_web(db, tmp_path):
     """The app with its job runner on: uploads are really analysed (worker processes)."""
-    from conftest import Web  # tests/web/conftest.py
+    from web_support import Web
 
     from stridelab.web import Settings, create_app
 

@@ -33,12 +33,12 @@ if not (CHROMEDRIVER.is_file() and os.access(CHROMEDRIVER, os.X_OK)):
     pytest.skip(f"no chromedriver at {CHROMEDRIVER} (Debian: apt-get install chromium-driver)",
                 allow_module_level=True)
 
-from conftest import PASSWORD  # tests/web/conftest.py  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from web_support import PASSWORD  # noqa: E402
 
 CLIP = "video/treadmill_side_60fps.mp4"
 #: Seconds an analysis of the clip may take (about 30 s on two idle cores).

@@ -21,30 +21,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from web_support import PASSWORD, LiveServer, start_server
 
 from stridelab.store.accounts import Accounts
 from stridelab.store.analyses import MAX_ATTEMPTS, Analyses
 
 COOKIE = "stridelab_session"
-
-
-def _web_conftest():
-    """tests/web/conftest.py by its path (another conftest may hold the name ``conftest``)."""
-    import importlib.util
-    import sys
-
-    if "stridelab_web_conftest" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("stridelab_web_conftest",
-                                                      Path(__file__).with_name("conftest.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return sys.modules["stridelab_web_conftest"]
-
-
-_conftest = _web_conftest()
-PASSWORD, LiveServer, start_server = (_conftest.PASSWORD, _conftest.LiveServer,
-                                      _conftest.start_server)
 
 
 # -- helpers ------------------------------------------------------------------------------------

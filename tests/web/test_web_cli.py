@@ -48,7 +48,7 @@ def test_a_database_url_of_another_kind_is_refused_in_one_line(tmp_path):
 
 
 def test_serve_starts_answers_and_stops_leaving_nothing_running(db, tmp_path):
-    from conftest import start_server  # tests/web/conftest.py
+    from web_support import start_server
 
     server = start_server(db, tmp_path / "data")
     try:
