@@ -22,7 +22,7 @@ from stridelab import __version__
 from stridelab.errors import StridelabError
 from stridelab.store.accounts import Accounts
 from stridelab.store.analyses import Analyses
-from stridelab.web import api, pages
+from stridelab.web import api, docs, pages
 from stridelab.web.jobs import Executor, JobRunner
 from stridelab.web.security import CSP, HEADERS
 from stridelab.web.settings import Settings
@@ -62,7 +62,8 @@ def create_app(settings: Settings | None = None, executor: Executor | None = Non
         finally:
             app.state.jobs.end()
 
-    app = FastAPI(title="stridelab", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="stridelab", version=__version__, lifespan=lifespan, docs_url=None,
+                  redoc_url=None,
                   description="Running gait analysis, evidence-graded findings and strength & "
                               "balance programs. Sign in on the site (cookie) or send "
                               "`Authorization: Bearer <token>` (tokens: `/api/tokens`).")
@@ -71,8 +72,11 @@ def create_app(settings: Settings | None = None, executor: Executor | None = Non
     # the templates are the package's own, never edited while it runs: no file check per page
     pages.templates.env.auto_reload = False
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(api.router)
-    app.include_router(pages.router)
+    # a body past the upload limit is cut off while it arrives (413), not after it is all
+    # received; 1 MB more for the form's own parts
+    app.include_router(api.router, max_body_size=int(settings.max_upload_mb * 1e6) + 1_000_000)
+    app.include_router(pages.router, max_body_size=1_000_000)
+    docs.mount(app)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
 
     @app.exception_handler(StridelabError)

@@ -21,6 +21,7 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import threading
 import time
@@ -211,7 +212,7 @@ def _child(db: str, data_dir: str, analysis_id: int, workers: int, nice: int = 0
         except OSError:
             pass
     settings = Settings(db=db, data_dir=Path(data_dir), analysis_workers=workers)
-    run_analysis(settings, analysis_id, server)
+    run_analysis(settings, analysis_id, server, own_process=True)
 
 
 def _die_with_parent() -> None:
@@ -253,7 +254,8 @@ class _Progress:
         self.analyses.progress(self.analysis_id, _named(stage, self.names), done, total, rate)
 
 
-def run_analysis(settings: Settings, analysis_id: int, server: int | None = None) -> None:
+def run_analysis(settings: Settings, analysis_id: int, server: int | None = None,
+                 own_process: bool = False) -> None:
     """Analyse one queued or claimed analysis's files into its results folder.
 
     Video and motion capture go through :func:`stridelab.analyze` (several clips: a
@@ -261,6 +263,10 @@ def run_analysis(settings: Settings, analysis_id: int, server: int | None = None
     end is written to the database: done with the summary and findings, or failed with a
     one-line reason naming the uploaded file (never a server path). ``server``: the
     process id of the server that started this one (the analysis stops when it is gone).
+
+    With ``own_process`` (a worker process of its own), the files are analysed under the
+    names they were uploaded with, from a working folder of their own, so that the summary
+    and the report name "clip.mp4", never the server's folder or the stored random name.
     """
     analyses = Analyses(settings.db)
     row = analyses.get(analysis_id)
@@ -269,6 +275,10 @@ def run_analysis(settings: Settings, analysis_id: int, server: int | None = None
     out.mkdir(parents=True, exist_ok=True)
     paths = [settings.uploads_dir / u.stored_name for u in uploads]
     names = {str(p): u.original_name for p, u in zip(paths, uploads, strict=True)}
+    work = settings.data_dir / "work" / row.result_dir
+    if own_process:
+        paths = _as_uploaded(paths, [u.original_name for u in uploads], work)
+        names = {**{str(work / p): p.name for p in paths}, **{str(p): p.name for p in paths}}
     try:
         if row.kind == "watch":
             summary, findings = _watch(settings, row, paths, out)
@@ -283,7 +293,37 @@ def run_analysis(settings: Settings, analysis_id: int, server: int | None = None
         analyses.fail(analysis_id, _named(f"internal error ({type(exc).__name__}): {exc}",
                                           names))
         return
+    finally:
+        if own_process:
+            os.chdir(settings.data_dir)
+            shutil.rmtree(work, ignore_errors=True)
     analyses.finish(analysis_id, summary, findings)
+
+
+def _as_uploaded(paths: list[Path], names: list[str], work: Path) -> list[Path]:
+    """Link the stored files into ``work`` under their uploaded names; work from there.
+
+    Returns the names relative to ``work`` (the process's working folder from now on).
+    """
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    out = []
+    for path, name in zip(paths, names, strict=True):
+        target = work / name
+        stem, k = target.stem, 1
+        while target.exists():  # two uploads of one name in a session
+            k += 1
+            target = work / f"{stem} ({k}){target.suffix}"
+        suffix = path.suffix  # the type the content showed, whatever the name said
+        if target.suffix.lower() != suffix:
+            target = target.with_name(target.name + suffix)
+        try:
+            os.link(path, target)
+        except OSError:  # another file system: a copy
+            shutil.copyfile(path, target)
+        out.append(Path(target.name))
+    os.chdir(work)
+    return out
 
 
 def _named(message: str, names: dict[str, str]) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from stridelab.store.analyses import Analyses
 from stridelab.store.db import ActivityStore
 
 
@@ -66,6 +67,11 @@ def test_a_lab_trial_is_analysed_outside_the_request_with_progress_and_results(
     assert summary["metrics"]["contact_time_ms"] == done["summary"]["metrics"]["contact_time_ms"]
     trends = client.get(f"/api/athletes/{athlete}/trends").json()
     assert trends["cadence_spm"]["points"][0]["analysis_id"] == queued["id"]
+    report = client.get(f"/analyses/{queued['id']}/report").text
+    stored = Analyses(running_web.settings.db).uploads(queued["id"])[0].stored_name
+    assert "trial 35.c3d" in report  # the name it was uploaded with, never the server's
+    assert str(running_web.settings.data_dir) not in report and stored not in report
+    assert summary["file"] == "trial 35.c3d"
     page = client.get(f"/analyses/{queued['id']}")
     assert page.status_code == 200 and f"/analyses/{queued['id']}/report" in page.text
 
@@ -173,3 +179,12 @@ def test_an_athletes_height_is_corrected_and_checked(web):
     assert client.get(f"/api/athletes/{athlete}").json()["height_m"] == 1.82
     page = client.get(f"/athletes/{athlete}")
     assert "182 cm" in page.text
+
+
+def test_the_api_docs_are_served_from_this_server_without_inline_scripts(web):
+    client = web.client()
+    page = client.get("/docs")
+    assert page.status_code == 200 and "<script>" not in page.text
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert "script-src 'self'" in page.headers["content-security-policy"]

@@ -197,6 +197,7 @@ WRITES = {
 #: Routes with a path parameter that the matrix leaves to another test, and why.
 LISTED = {
     ("GET", "/static/{path}"): "static files of the pages: nobody's objects",
+    ("GET", "/docs-assets/{path}"): "Swagger UI's files for /docs: nobody's objects",
     ("DELETE", "/api/tokens/{token_id}"): "tokens belong to users, not athletes: "
                                           "test_api_tokens (nobody, not even an admin, "
                                           "revokes another user's token)",
@@ -790,3 +791,30 @@ def test_api_tokens_work_are_revoked_and_are_each_users_own(clinic):
         other.headers["Authorization"] = f"Bearer {bad}"
         assert other.get("/api/me").status_code == 401, bad
     assert b_script.get("/api/me").json()["email"] == "b@example.org"
+
+
+def test_a_body_past_the_limit_is_refused_while_it_arrives_even_unsigned(live_server):
+    """The limit applies to the request as it streams in (a real server), before sign-in."""
+    import select
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(live_server.url)
+    offered, chunk = 2000 * (1 << 20), bytes(1 << 20)  # 2 GB offered; the limit is 500 MB
+    sent, answer = 0, b""
+    with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
+        sock.sendall(f"POST /api/athletes/1/analyses HTTP/1.1\r\nHost: {url.netloc}\r\n"
+                     f"Content-Type: multipart/form-data; boundary=x\r\n"
+                     f"Content-Length: {offered}\r\n\r\n".encode())
+        try:
+            while sent < offered and not answer:
+                sock.sendall(chunk)
+                sent += len(chunk)
+                if select.select([sock], [], [], 0)[0]:
+                    answer = sock.recv(4096)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        if not answer:
+            answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413") or answer.startswith(b"HTTP/1.1 401"), answer[:80]
+    assert sent < offered / 2  # refused long before the body's end
