@@ -358,7 +358,8 @@ def test_a_clinician_uploads_a_clip_follows_it_sees_the_results_and_logs_a_worko
         return {points: line.length, text: box.textContent,
                 finite: line.every(p => p.split(",").every(v => Number.isFinite(Number(v))))};""")
     assert drawn["points"] == 2 and drawn["finite"], drawn
-    assert drawn["text"].endswith("1712026-01-01 … 2026-02-012 values"), drawn
+    # the latest value with no more digits than its error allows: 171.4 ± 2.5 -> "171 ± 3"
+    assert drawn["text"].endswith("171 ± 32026-01-01 … 2026-02-012 values"), drawn
     assert not coach.console_errors(), coach.console_errors()
 
     # another clinician and a runner see none of it
