@@ -380,27 +380,30 @@ def analysis_page(request: Request, analysis_id: int,
                   uploads=request.app.state.analyses.uploads(analysis_id))
 
 
+def _result_file(request: Request, who: Caller, analysis_id: int, name: str, what: str,
+                 media_type: str, headers: dict[str, str] | None = None) -> FileResponse:
+    """One file of an analysis's results, shown in the page (404 when it has none)."""
+    row = api.analysis_or_404(request, who, analysis_id)
+    path = api.results_folder(request, row) / name
+    if not path.is_file():
+        raise HTTPException(404, f"this analysis has no {what}")
+    return FileResponse(path, media_type=media_type, headers=headers)
+
+
 @router.get("/analyses/{analysis_id}/report")
 def report(request: Request, analysis_id: int,
            who: Caller = Depends(require_user)) -> FileResponse:
     """The analysis's report.html, with a policy that allows no script."""
-    row = api.analysis_or_404(request, who, analysis_id)
-    path = api.results_folder(request, row) / "report.html"
-    if not path.is_file():
-        raise HTTPException(404, "this analysis has no report")
-    return FileResponse(path, media_type="text/html",
-                        headers={"Content-Security-Policy": REPORT_CSP})
+    return _result_file(request, who, analysis_id, "report.html", "report", "text/html",
+                        {"Content-Security-Policy": REPORT_CSP})
 
 
 @router.get("/analyses/{analysis_id}/video")
 def video(request: Request, analysis_id: int,
           who: Caller = Depends(require_user)) -> FileResponse:
     """The annotated video (byte ranges, so it can be scrubbed)."""
-    row = api.analysis_or_404(request, who, analysis_id)
-    path = api.results_folder(request, row) / "annotated.mp4"
-    if not path.is_file():
-        raise HTTPException(404, "this analysis has no annotated video")
-    return FileResponse(path, media_type="video/mp4")
+    return _result_file(request, who, analysis_id, "annotated.mp4", "annotated video",
+                        "video/mp4")
 
 
 # -- account ----------------------------------------------------------------------------------

@@ -314,9 +314,8 @@ def test_a_server_killed_during_an_upload_loses_nothing_stored_and_keeps_no_part
 # -- killed during an analysis -------------------------------------------------------------------
 
 
-def test_an_analysis_cut_off_by_a_killed_server_runs_again_and_finishes(
-        clinic, servers, shared_file):
-    clip = shared_file("video/treadmill_side_60fps.mp4")
+def _analysing(clinic, servers, clip):
+    """A new server, signed in, with ``clip`` uploaded: (server, client, analysis id)."""
     server = start_server(clinic["db"], clinic["data"])
     servers.append(server)
     client = sign_in(server.url, "coach@example.org")
@@ -324,6 +323,13 @@ def test_an_analysis_cut_off_by_a_killed_server_runs_again_and_finishes(
                        files=[("files", ("treadmill.mp4", clip.read_bytes(), "video/mp4"))])
     assert sent.status_code == 201, sent.text
     analysis_id = sent.json()[0]["id"]
+    return server, client, analysis_id
+
+
+def test_an_analysis_cut_off_by_a_killed_server_runs_again_and_finishes(
+        clinic, servers, shared_file):
+    clip = shared_file("video/treadmill_side_60fps.mp4")
+    server, client, analysis_id = _analysing(clinic, servers, clip)
     before = stored(client, clinic)
     (upload,) = Analyses(clinic["db"]).uploads(analysis_id)
     kept = clinic["data"] / "uploads" / upload.stored_name
@@ -360,13 +366,7 @@ def test_an_analysis_cut_off_twice_is_failed_with_the_reason_and_its_upload_kept
     # killed soon after each start: its length costs nothing, and it is still running when the
     # restarted server is asked (a short clip could end, failed, before that)
     clip = shared_file("video/treadmill_side_60fps.mp4")
-    server = start_server(clinic["db"], clinic["data"])
-    servers.append(server)
-    client = sign_in(server.url, "coach@example.org")
-    sent = client.post(f"/api/athletes/{clinic['athlete']}/analyses",
-                       files=[("files", ("treadmill.mp4", clip.read_bytes(), "video/mp4"))])
-    assert sent.status_code == 201, sent.text
-    analysis_id = sent.json()[0]["id"]
+    server, client, analysis_id = _analysing(clinic, servers, clip)
     (upload,) = Analyses(clinic["db"]).uploads(analysis_id)
     cuts = []
     for attempt in range(1, MAX_ATTEMPTS + 1):
