@@ -92,6 +92,22 @@ def check_inputs(paths: list[Path]) -> bool:
     return any([check_input(path) for path in paths])
 
 
+def sensor_positions(pairs: list[str] | None) -> dict[str, str] | None:
+    """``--sensor NAME=POSITION`` options as a mapping (``None`` when none was given)."""
+    from stridelab.io.imu import POSITIONS
+
+    if not pairs:
+        return None
+    out = {}
+    for pair in pairs:
+        name, _, position = pair.partition("=")
+        if not name or position not in POSITIONS:
+            raise typer.BadParameter(f"{pair!r}: expected NAME=POSITION with POSITION one of "
+                                     f"{', '.join(POSITIONS)}", param_hint="--sensor")
+        out[name] = position
+    return out
+
+
 def _progress(console: Console, quiet: bool) -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
@@ -102,9 +118,10 @@ def analyze(
     paths: list[Path] = typer.Argument(
         ..., metavar="PATH...",
         help="Motion capture (.c3d, .trc), a video clip (.mp4, .mov ...), an OpenPose JSON "
-        "folder or a Sports2D .trc. Several clips of one run (the runner's left side, right "
-        "side, from behind) make a session: each leg from the clip where it is near the "
-        "camera, left/right from the pair, the rear measures from the rear clip."),
+        "folder, a Sports2D .trc, or wearable-sensor (IMU) .csv files. Several clips of one "
+        "run (the runner's left side, right side, from behind) make a session: each leg from "
+        "the clip where it is near the camera, left/right from the pair, the rear measures "
+        "from the rear clip. Several .csv files (one per sensor) make one recording."),
     out: Path = typer.Option(Path("results"), "--out", "-o", metavar=opt.FOLDER,
                              help="Folder for the results."),
     events: str = typer.Option(
@@ -141,6 +158,15 @@ def analyze(
                                help="Video: write the annotated clip annotated.mp4."),
     report: bool = typer.Option(True, "--report/--no-report",
                                 help="Also write findings.json and report.html."),
+    layout: str = typer.Option(
+        None, metavar="NAME|FILE",
+        help="Sensors: CSV column layout: gaitmap, phyphox, shimmer, generic or a layout "
+        ".toml file (detected from the header by default)."),
+    sensor: list[str] = typer.Option(
+        None, metavar="NAME=POSITION",
+        help="Sensors: where a sensor (column prefix or file name) was worn: left_foot, "
+        "right_foot, left_shank, right_shank or lower_back; repeat for each "
+        "(e.g. --sensor left_sensor=left_foot). Default: the layout's."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar."),
 ) -> None:
     """Split every stride into its phases; cadence, contact, flight, symmetry and form measures.
@@ -150,6 +176,7 @@ def analyze(
     """
     from stridelab.gait import EVENT_SOURCES
     from stridelab.pipeline import analyze_session, pipeline_for
+    from stridelab.pipeline.imu import is_imu_input
 
     if events not in EVENT_SOURCES:
         raise typer.BadParameter(f"must be one of {', '.join(EVENT_SOURCES)}",
@@ -162,9 +189,15 @@ def analyze(
     options = dict(view=view, height_m=height_m, capture_fps=capture_fps, model=model,
                    events=events, markerset=markerset, vertical=vertical, forward=forward,
                    workers=workers or None, video=video, report=report)
+    sensors = is_imu_input(paths)
+    if sensors:
+        options.update(layout=layout, sensors=sensor_positions(sensor))
     with _progress(console, quiet) as progress:
         options["progress"] = StageProgress(progress)
-        if len(paths) > 1:
+        if sensors:
+            source = paths if len(paths) > 1 else paths[0]
+            result = pipeline_for(source, **options).run(source, out).result_
+        elif len(paths) > 1:
             result = analyze_session(paths, out, **options)
         else:
             result = pipeline_for(paths[0], **options).run(paths[0], out).result_

@@ -96,13 +96,15 @@ def add_phases(strides: pd.DataFrame, rec: Recording) -> pd.DataFrame:
         The recording in the engine frame (pelvis and foot landmarks). From a rear view
         (``rec.axes["view"] == "rear"``) the forward positions are unknown: mid-stance,
         take-off, mid-swing and terminal swing are NaN (their bounds need a side view), the
-        loading phase and initial swing are kept.
+        loading phase and initial swing are kept. Wearable sensors (``"imu"``) give no
+        position either: only the loading phase and flight are given.
     """
     out = strides.copy()
     fs = rec.fs
     # a camera behind the runner sees no forward position: the pelvis passing over the foot
     # and the foot's most forward point, which bound mid-stance and mid-swing, are not known
-    forward_known = rec.axes.get("view", "both") != "rear"
+    # nor do wearable sensors (``view == "imu"``): they give no positions at all
+    forward_known = rec.axes.get("view", "both") not in ("rear", "imu")
     pelvis_x = rec.landmark("pelvis")[:, 0] if rec.has("pelvis") and forward_known else None
     feet = {s: _foot_centre(rec, s) for s in "LR" if rec.has(f"{s}_foot")}
     load_frac = threshold("gait.phases.loading_fraction")

@@ -36,16 +36,18 @@ def analyze(source: str | Path | Recording | Sequence[Any], out: str | Path | No
         A motion-capture file (``.c3d``, ``.trc``), a video (``.mp4``, ``.mov`` ...), an
         OpenPose JSON folder, a Sports2D ``.trc``, or a
         :class:`~stridelab.io.recording.Recording` (e.g. from
-        :meth:`Recording.from_dataframe`). A list or tuple of clips of one run (the
-        runner's left side, right side, from behind) is a session:
-        :func:`~stridelab.pipeline.session.analyze_session`.
+        :meth:`Recording.from_dataframe`), wearable-sensor ``.csv`` file(s) (a list of one
+        file per sensor is one recording) or an :class:`~stridelab.io.imu.ImuRecording`. A
+        list or tuple of clips of one run (the runner's left side, right side, from behind)
+        is a session: :func:`~stridelab.pipeline.session.analyze_session`.
     out
         Folder to write the result files into as they are ready (as ``stridelab analyze``
         does, annotated video included); ``None``: nothing is written.
     **options
         The command line's options: ``view``, ``height_m``, ``capture_fps``, ``model``,
         ``events``, ``markerset``, ``vertical``, ``forward``, ``workers``, ``video``,
-        ``report``, ``progress``; and any pipeline step (``events=``, ``kinematics=``, ...)
+        ``report``, ``progress``, ``layout`` and ``sensors`` (wearable sensors); and any
+        pipeline step (``events=``, ``kinematics=``, ...)
         as a tuned instance.
 
     Returns
@@ -59,6 +61,8 @@ def analyze(source: str | Path | Recording | Sequence[Any], out: str | Path | No
     stridelab.errors.InputFileError
         For input that cannot be analysed, in one line naming the file.
     """
-    if isinstance(source, list | tuple):
+    from stridelab.pipeline.imu import is_imu_input
+
+    if isinstance(source, list | tuple) and not is_imu_input(source):
         return analyze_session(source, out, **options)
     return pipeline_for(source, **options).run(source, out).result_

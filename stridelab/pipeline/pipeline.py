@@ -162,10 +162,13 @@ class Pipeline:
         InputFileError
             For input that cannot be analysed, in one line naming the file.
         """
+        from stridelab.pipeline.imu import is_imu_input
         from stridelab.pose.keypoints import Keypoints
 
         if isinstance(source, Keypoints):
             self.result_ = self._run_keypoints(source, out)
+        elif is_imu_input(source):
+            self.result_ = self._run_imu(source, out)
         elif isinstance(source, Recording) or not check_input(Path(source)):
             self.result_ = self._run_recording(source, out)
         else:
@@ -186,6 +189,28 @@ class Pipeline:
         rec = _default(self.reader, RecordingReader).read(source).recording_
         self._report("detecting events and phases")
         result = self.analyse_gait(rec)
+        if out is not None:
+            result.save_data(out)
+        self.assess(result)
+        if out is not None:
+            result.save_findings(out)
+        return result
+
+    def _run_imu(self, source, out) -> AnalysisResult:
+        from stridelab.io.imu import ImuRecording
+        from stridelab.pipeline.imu import ImuReader
+
+        if not isinstance(source, ImuRecording):
+            paths = [Path(p) for p in (source if isinstance(source, list | tuple) else [source])]
+            for path in paths:
+                if not path.is_file():
+                    raise InputFileError(path, "no such file")
+            self._report(f"reading {', '.join(p.name for p in paths)}")
+            source = paths if len(paths) > 1 else paths[0]
+        reader = self.reader if isinstance(self.reader, ImuReader) else None
+        rec = _default(reader, ImuReader).read(source).recording_
+        self._report("detecting events and phases")
+        result = self.analyse_imu(rec)
         if out is not None:
             result.save_data(out)
         self.assess(result)
@@ -298,6 +323,53 @@ class Pipeline:
         return AnalysisResult(strides=strides, summary=summary, contacts=contacts,
                               recording=rec, angles=kin.angles_, measures=kin.measures_)
 
+    def analyse_imu(self, rec: Any) -> AnalysisResult:
+        """Contacts, the per-stance table, the pronation proxy and the summary of sensors.
+
+        Parameters
+        ----------
+        rec
+            An :class:`~stridelab.io.imu.ImuRecording` in the body frame.
+
+        Raises
+        ------
+        InputFileError
+            When either foot has fewer than two contacts (no running or walking found).
+        """
+        from stridelab.gait.activity import classify_activity
+        from stridelab.gait.imu_auto import ImuAutoEventDetection
+        from stridelab.gait.phases import PhaseSegmentation
+        from stridelab.gait.strides import alternation_errors
+        from stridelab.pipeline import imu
+        from stridelab.summary.build import gait_summary
+        from stridelab.summary.imu_error import set_imu_errors
+        from stridelab.summary.plausibility import apply_gates
+
+        det = _default(self.events, ImuAutoEventDetection).detect(rec)
+        contacts, warnings = det.contacts_, list(rec.warnings) + list(det.warnings_)
+        sideless = imu.unknown_sides(contacts)
+        if sideless:
+            contacts = imu.label_alternating(contacts)
+        stand_in = imu.stand_in_recording(rec)
+        _require_strides(contacts, stand_in, det)
+        strides = _default(self.phases, PhaseSegmentation).segment(contacts, stand_in).strides_
+        _require_steps(strides, contacts, stand_in, det)
+        activity, activity_warnings = classify_activity(strides)
+        warnings += activity_warnings + _event_warnings(contacts, stand_in, alternation_errors)
+        measures = imu.imu_measures(strides, rec)
+        summary = gait_summary(stand_in, strides, measures, activity=activity,
+                               source=event_source(det), warnings=warnings,
+                               kind="wearable sensors")
+        summary.markerset_allows = []
+        if sideless:
+            imu.drop_sides(summary)
+        else:
+            summary.warnings += _symmetry_warnings(summary)
+        set_imu_errors(summary, getattr(det, "kind_", None), rec.fs)
+        apply_gates(summary)
+        return AnalysisResult(strides=strides, summary=summary, contacts=contacts,
+                              recording=stand_in, measures=measures, imu=rec)
+
     def assess(self, result: AnalysisResult) -> AnalysisResult:
         """Findings and the default program of ``result`` (unless switched off)."""
         if self.assessment is False:
@@ -320,6 +392,7 @@ def pipeline_for(source: str | Path | Recording, *, view: str | None = None,
                  vertical: str | None = None, forward: str | None = None,
                  workers: int | None = None, video: bool = True, report: bool = True,
                  progress: Callable[[str, int, int | None], None] | None = None,
+                 layout: str | None = None, sensors: dict[str, str] | None = None,
                  **steps: Any) -> Pipeline:
     """The pipeline :func:`analyze` runs on ``source``, from the command line's options.
 
@@ -327,10 +400,20 @@ def pipeline_for(source: str | Path | Recording, *, view: str | None = None,
     the pose and keypoint-event steps; anything else the motion-capture steps. ``steps``
     replace any step with a tuned instance (see :class:`Pipeline`); ``events`` is either
     the command line's choice (``"auto"``, ``"forceplate"``, ``"kinematic"``) or a detector.
+    Wearable-sensor CSV files (one path, or a list of one file per sensor) get the ``imu``
+    steps, read with ``layout`` and ``sensors`` (sensor names to body positions).
     """
     from stridelab.gait.auto import AutoEventDetection
+    from stridelab.pipeline.imu import ImuReader, is_imu_input
     from stridelab.pose.keypoints import Keypoints
 
+    if is_imu_input(source):
+        chosen_imu: dict[str, Any] = {"reader": ImuReader(layout, sensors)}
+        if not isinstance(events, str):
+            chosen_imu["events"] = events
+        if not report:
+            chosen_imu["assessment"] = False
+        return Pipeline.from_preset("imu", progress=progress, **{**chosen_imu, **steps})
     if isinstance(source, Keypoints):
         pose_input, preset = True, "keypoints"
     elif isinstance(source, Recording):
@@ -430,7 +513,8 @@ def supported_inputs() -> str:
 
     videos = ", ".join(sorted(VIDEO_SUFFIXES))
     return (f"a video ({videos}), a folder of OpenPose JSON files, a Sports2D/Pose2Sim "
-            "keypoint .trc, or motion capture (.c3d, or an OpenSim/Pose2Sim marker .trc)")
+            "keypoint .trc, motion capture (.c3d, or an OpenSim/Pose2Sim marker .trc), or "
+            "wearable-sensor (IMU) .csv files")
 
 
 def check_input(path: Path) -> bool:
@@ -451,7 +535,9 @@ def check_input(path: Path) -> bool:
         raise InputFileError(path, WATCH_HINT.format(path=path))
     if is_pose_input(path):
         return True
-    if suffix not in MOTION_SUFFIXES:
+    from stridelab.pipeline.imu import IMU_SUFFIXES
+
+    if suffix not in MOTION_SUFFIXES + IMU_SUFFIXES:
         raise InputFileError(path, f"unsupported file type {suffix or '(none)'}; "
                              f"stridelab analyze reads {supported_inputs()}")
     return False
@@ -498,6 +584,13 @@ def _mocap() -> dict[str, Any]:
     return {}
 
 
+def _imu() -> dict[str, Any]:
+    from stridelab.gait.imu_auto import ImuAutoEventDetection
+    from stridelab.pipeline.imu import ImuReader
+
+    return {"reader": ImuReader(), "events": ImuAutoEventDetection()}
+
+
 def _keypoints() -> dict[str, Any]:
     from stridelab.gait.keypoint_events import KeypointEventDetection
 
@@ -518,6 +611,8 @@ PRESETS: dict[str, Callable[[], dict[str, Any]]] = {
     "keypoints": _keypoints,
     "video_side": _video("side"),
     "video_rear": _video("rear"),
+    "imu": _imu,
 }
 """Named step combinations: ``mocap`` (force plate, else foot clearance), ``keypoints``
-(keypoint events), ``video_side`` and ``video_rear`` (pose with the view fixed)."""
+(keypoint events), ``video_side`` and ``video_rear`` (pose with the view fixed), ``imu``
+(wearable sensors: feet, shanks or lower back)."""

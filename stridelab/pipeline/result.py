@@ -43,6 +43,8 @@ class AnalysisResult:
         ``None``.
     assessment
         The :class:`~stridelab.assess.engine.Assessment` run (what it left out), or ``None``.
+    imu
+        Wearable-sensor inputs: the :class:`~stridelab.io.imu.ImuRecording` (body frame).
     keypoints
         Video and keypoint inputs: the cleaned keypoints.
     pose
@@ -63,6 +65,7 @@ class AnalysisResult:
     findings: list = field(default_factory=list)
     assessment: Any = None
     program: Any = None
+    imu: Any = None
     keypoints: Any = None
     pose: Any = None
     files: dict[str, Path] = field(default_factory=dict)

@@ -187,13 +187,19 @@ def foot_strike_summary(kinds: pd.Series, sides: pd.Series, methods: pd.Series |
     return strike
 
 
+IMU_CANNOT = ("wearable sensors give no joint or segment positions (needs video or motion "
+              "capture)")
+
+
 def unavailable_measures(metrics: dict, view: str) -> dict[str, str]:
     """Why each kinematic measure missing from ``metrics`` could not be given."""
     out = {}
     for key in SIDE_ONLY + REAR_ONLY:
         if key in metrics:
             continue
-        if view == "rear" and key in SIDE_ONLY:
+        if view == "imu":
+            out[key] = IMU_CANNOT
+        elif view == "rear" and key in SIDE_ONLY:
             out[key] = "needs a side view"
         elif view == "side" and key in REAR_ONLY:
             out[key] = "needs a rear view"
@@ -204,7 +210,7 @@ def unavailable_measures(metrics: dict, view: str) -> dict[str, str]:
 
 def gait_summary(rec: Recording, strides: pd.DataFrame, measures: pd.DataFrame, *,
                  activity: str, source: str, warnings: list[str],
-                 measured_view: str | None = None) -> Summary:
+                 measured_view: str | None = None, kind: str | None = None) -> Summary:
     """The summary of a recording's per-stride table and per-stance measures.
 
     Parameters
@@ -220,6 +226,9 @@ def gait_summary(rec: Recording, strides: pd.DataFrame, measures: pd.DataFrame, 
     measured_view
         The view the form measures were taken for (``"side"``, ``"rear"``, ``"both"``);
         default: the recording's.
+    kind
+        The summary's ``kind`` (default: ``"motion capture"`` for a 3D recording,
+        ``"video"`` for a view).
     """
     view = rec.axes.get("view", "both")
     metrics = {**timing_metrics(strides), **form_metrics(measures, strides.side)}
@@ -228,14 +237,14 @@ def gait_summary(rec: Recording, strides: pd.DataFrame, measures: pd.DataFrame, 
                                   measures.get("strike_index"))
               if "foot_strike" in measures else None)
     return Summary(
-        kind="motion capture" if view == "both" else "video",
+        kind=kind or ("motion capture" if view == "both" else "video"),
         activity=activity, source=source, file=str(rec.path),
         markerset=rec.markerset.name, markerset_allows=rec.markerset.allows,
         sampling_rate_hz=rec.fs, duration_s=round(rec.duration, 3), axes=rec.axes,
         n_contacts={s: int((strides.side == s).sum()) for s in "LR"},
         metrics=metrics, phases=phase_metrics(strides),
         symmetry_index_pct=symmetry_indices(metrics), warnings=warnings,
-        view=None if view == "both" else view, foot_strike=strike,
+        view=None if view in ("both", "imu") else view, foot_strike=strike,
         unavailable=unavailable_measures(metrics, measured_view or view))
 
 
