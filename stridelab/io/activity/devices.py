@@ -94,6 +94,9 @@ class TwoDeviceRecording:
         The runner of each row when the file names one (``subject`` column), else ``None``.
     only
         Channels only one device records: ``{device: [channel, ...]}``.
+    cadence_spm
+        Each device's cadence (steps/min), also when only one device records it: it tells
+        running from walking and standing.
     """
 
     path: Path
@@ -104,6 +107,7 @@ class TwoDeviceRecording:
     unit_notes: list[str] = field(default_factory=list)
     groups: np.ndarray | None = None
     only: dict[str, list[str]] = field(default_factory=dict)
+    cadence_spm: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def channels(self) -> list[str]:
@@ -152,9 +156,29 @@ _UNIT_WORDS = {"strides_min": "strides/min", "spm": "steps/min", "steps_min": "s
 
 
 def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, copy=True)
     values[~np.isfinite(values) | (values <= 0)] = np.nan  # zero: the device had no value
     return values
+
+
+def _channel_values(frame: pd.DataFrame, hit: tuple[str, str | None], device: str,
+                    channel: str) -> tuple[np.ndarray, str, str]:
+    """One device's values of a channel in the channel's unit, the column(s) and a unit note."""
+    column, unit = hit
+    raw = _numeric(frame, column)
+    used = column
+    if channel == "cadence_spm":
+        fraction = f"{device}_fractional_cadence"
+        if fraction in frame.columns and column == f"{device}_cadence":
+            extra = pd.to_numeric(frame[fraction], errors="coerce").fillna(0.0)
+            raw = raw + extra.to_numpy(dtype=float)
+            used = f"{column} + {fraction}"
+    how = "named in the column"
+    if unit is None:
+        unit, how = _inferred_unit(channel, raw), "inferred from the values"
+    note = (f"{device} {channel.rsplit('_', 1)[0].replace('_', ' ')}: {used} in "
+            f"{_UNIT_WORDS.get(unit, unit)} ({how})")
+    return raw * UNIT_FACTORS[channel][unit], used, note
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -248,26 +272,16 @@ def read_two_devices(path: str | Path,
     for channel in shared:
         values[channel], columns[channel] = {}, {}
         for device in devices:
-            column, unit = found[device][channel]
-            raw = _numeric(frame, column)
-            used = column
-            if channel == "cadence_spm":
-                fraction = f"{device}_fractional_cadence"
-                if fraction in frame.columns and column == f"{device}_cadence":
-                    extra = pd.to_numeric(frame[fraction], errors="coerce").fillna(0.0)
-                    raw = raw + extra.to_numpy(dtype=float)
-                    used = f"{column} + {fraction}"
-            how = "named in the column"
-            if unit is None:
-                unit, how = _inferred_unit(channel, raw), "inferred from the values"
-            values[channel][device] = raw * UNIT_FACTORS[channel][unit]
-            columns[channel][device] = used
-            notes.append(f"{device} {channel.rsplit('_', 1)[0].replace('_', ' ')}: {used} in "
-                         f"{_UNIT_WORDS.get(unit, unit)} ({how})")
+            values[channel][device], columns[channel][device], note = _channel_values(
+                frame, found[device][channel], device, channel)
+            notes.append(note)
+    cadence = {d: (values["cadence_spm"][d] if "cadence_spm" in values
+                   else _channel_values(frame, found[d]["cadence_spm"], d, "cadence_spm")[0])
+               for d in devices if "cadence_spm" in found[d]}
     group_column = next((c for c in GROUP_COLUMNS if c in frame.columns), None)
     groups = (frame[group_column].astype(str).to_numpy() if group_column is not None
               else None)
     only = {d: [c for c in found[d] if c not in shared] for d in devices}
     return TwoDeviceRecording(path=path, devices=(a, b), time_s=time_s, values=values,
                               columns=columns, unit_notes=notes, groups=groups,
-                              only={d: v for d, v in only.items() if v})
+                              only={d: v for d, v in only.items() if v}, cadence_spm=cadence)
