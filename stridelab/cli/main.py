@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from stridelab import __version__
+from stridelab.cli.agree_cmd import agree
 from stridelab.cli.analyze import analyze
 from stridelab.cli.assess_cmd import assess
 from stridelab.cli.balance_cmd import app as balance_app
@@ -40,6 +41,7 @@ app.command(name="example", cls=Command)(example)
 app.command(name="assess", cls=Command)(assess)
 app.command(name="plan", cls=Command)(plan)
 app.command(name="report", cls=Command)(report)
+app.command(name="agree", cls=Command)(agree)
 app.add_typer(runs_app, name="runs")
 app.add_typer(strength_app, name="strength")
 app.add_typer(balance_app, name="balance")
