@@ -5,7 +5,11 @@ about the vertical ground reaction force over body mass (Newton's second law; th
 the sacral force estimates compared by Kiernan, Ng & Hawkins 2023, Sensors 23:8719). In the
 flight phase of running the body is in free fall and the sensor reads about 0 g; from initial
 contact to toe-off the foot loads it, up to 2-3 g. A contact is therefore the interval in
-which the low-passed vertical specific force stays above a fixed fraction of g:
+which the low-passed vertical specific force stays above a level set a fixed fraction of the
+way from the record's own flight level (its 5th percentile) up to its mean (1 g over whole
+steps: the vertical impulse equals body weight times time). Measuring from the flight level
+makes the rule independent of a sensor offset, and of a sensor that is not at the centre of
+mass and so reads below 0 g in flight (a pelvis point rotating with the trunk):
 
 * initial contact (IC) is the upward crossing, toe-off (TO) the downward crossing, both
   interpolated between samples. This is the "unloaded" rule Kiernan et al. 2023 (Sensors
@@ -14,10 +18,12 @@ which the low-passed vertical specific force stays above a fixed fraction of g:
   accelerometer in walking), applied to both events as in the vertical-acceleration threshold
   of Patoz et al. 2022 (Sensors 22:784, doi:10.3390/s22030784; 100 runners, contact-time bias
   13 ms against an instrumented treadmill);
-* the anteroposterior (AP) acceleration is checked at each IC: the trunk brakes right after
-  landing (the sharp AP minimum that Lee, Mellifont & Burkett 2010, J Sci Med Sport 13:270,
-  doi:10.1016/j.jsams.2009.01.005, and Auvinet 2002 use to mark IC). When most landings
-  accelerate the sensor forwards instead, the x axis is reported as probably reversed;
+* the anteroposterior (AP) acceleration checks the direction of x: the ground brakes the
+  body in the first half of each stance and propels it in the second (Cavanagh & Lafortune
+  1980, J Biomech 13:397), and the trunk's AP acceleration dips at landing (the minimum that
+  Lee, Mellifont & Burkett 2010, J Sci Med Sport 13:270, doi:10.1016/j.jsams.2009.01.005,
+  and Auvinet 2002 use to mark IC). When most contacts show the opposite (more forward
+  acceleration in the first half), the x axis is reported as probably reversed;
 * the side of each contact comes from the mediolateral (z, positive right) acceleration,
   low-passed at 10 Hz: the larger of its right and left peaks during the contact names the
   stance side (Lee et al. 2010, as implemented by Kiernan et al. 2023, 81.9 % of contacts
@@ -25,7 +31,8 @@ which the low-passed vertical specific force stays above a fixed fraction of g:
   contacts agree with. Without a mediolateral signal (a two-axis record, a missing or flat
   z), or when the contacts disagree (a weak signal), every side is ``"?"``;
 * walking has no flight phase: the vertical specific force oscillates around 1 g and never
-  falls to free fall (Auvinet et al. 2002). A record with a step rhythm but no flights is
+  falls to free fall (Auvinet et al. 2002); a record whose flight level stays above
+  ``imu.back.max_flight_g`` has no flights. A record with a step rhythm but no flights is
   named walking, one without a rhythm ``"unknown"``; neither gives contacts, and a warning
   says why.
 
@@ -50,6 +57,10 @@ from stridelab.thresholds import given_or_default, threshold
 if TYPE_CHECKING:
     from typing import Self  # Python 3.11; annotations only
 
+FLIGHT_PERCENTILE = 5.0
+"""Percentile of the vertical specific force taken as the flight level: flights fill 20-40 %
+of a running record, so its lowest 5 % lie inside them."""
+
 SIDE_LOWPASS_HZ = 10.0
 """Low-pass of the mediolateral acceleration for the side, Hz (Kiernan et al. 2023's
 implementation of Lee et al. 2010)."""
@@ -65,16 +76,20 @@ class BackImuEventDetection:
 
     Parameters
     ----------
-    contact_g
-        Vertical specific force above which a foot is on the ground, in g (free fall reads 0;
-        default ``imu.back.contact_g``).
+    contact_fraction
+        Where the contact level lies between the record's flight level (0) and its mean
+        vertical specific force (1) (default ``imu.back.contact_fraction``).
+    max_flight_g
+        Highest flight level (5th percentile of the vertical specific force, g) that still
+        counts as free fall; above it the record has no flights (default
+        ``imu.back.max_flight_g``).
     lowpass_hz
         Cut-off of the zero-lag low-pass applied to the vertical and AP acceleration, Hz
         (default ``imu.back.lowpass_hz``).
     min_contact_s
         Shortest contact kept, s (default ``imu.back.min_contact_s``).
     min_flight_s
-        Shortest dip below ``contact_g`` that counts as a flight; shorter dips inside a contact
+        Shortest dip below the contact level that counts as a flight; shorter dips inside a contact
         are bridged, s (default ``imu.back.min_flight_s``).
     min_side_agreement
         Share of contacts whose mediolateral peak must agree with the alternating left/right
@@ -93,6 +108,8 @@ class BackImuEventDetection:
         Median contact time, ms (NaN without contacts).
     duty_factor_
         Median contact time over stride time (two steps), NaN with fewer than three contacts.
+    flight_g_, level_g_
+        The record's flight level and the contact level used, g.
     sides_known_
         Whether the sides come from the data (``False``: all ``"?"``).
     warnings_
@@ -104,10 +121,13 @@ class BackImuEventDetection:
     SOURCE = "lower-back IMU"
     """Where this detector's events come from, in words (the summary's ``source``)."""
 
-    def __init__(self, contact_g: float | None = None, lowpass_hz: float | None = None,
+    def __init__(self, contact_fraction: float | None = None,
+                 max_flight_g: float | None = None, lowpass_hz: float | None = None,
                  min_contact_s: float | None = None, min_flight_s: float | None = None,
                  min_side_agreement: float | None = None) -> None:
-        self.contact_g = given_or_default(contact_g, "imu.back.contact_g")
+        self.contact_fraction = given_or_default(contact_fraction,
+                                                 "imu.back.contact_fraction")
+        self.max_flight_g = given_or_default(max_flight_g, "imu.back.max_flight_g")
         self.lowpass_hz = given_or_default(lowpass_hz, "imu.back.lowpass_hz")
         self.min_contact_s = given_or_default(min_contact_s, "imu.back.min_contact_s")
         self.min_flight_s = given_or_default(min_flight_s, "imu.back.min_flight_s")
@@ -143,16 +163,21 @@ class BackImuEventDetection:
         self.source_ = self.SOURCE
         fs = rec.fs
         vert = lowpass(acc[:, 1] / G, fs, self.lowpass_hz)
-        ics, tos = threshold_crossings(vert, fs, self.contact_g, self.min_contact_s,
+        self.flight_g_ = float(np.nanpercentile(vert, FLIGHT_PERCENTILE))
+        self.level_g_ = self.flight_g_ + self.contact_fraction * (float(np.nanmean(vert))
+                                                                   - self.flight_g_)
+        ics, tos = threshold_crossings(vert, fs, self.level_g_, self.min_contact_s,
                                        self.min_flight_s)
-        self.activity_ = _activity(vert, fs, ics, tos, self.contact_g)
+        if self.flight_g_ > self.max_flight_g:
+            ics = tos = np.array([])
+        self.activity_ = _activity(vert, fs, ics, tos)
         if self.activity_ != "running":
             ics = tos = np.array([])
             self.warnings_.append(_not_running_warning(rec, self.activity_))
         sides = np.full(len(ics), "?", dtype=object)
         self.sides_known_ = False
         if len(ics):
-            self._check_ap(rec, acc[:, 0] / G, ics)
+            self._check_ap(rec, acc[:, 0] / G, ics, tos)
             sides = self._sides(rec, acc[:, 2] / G, ics, tos)
         self.contacts_ = pd.DataFrame({"side": sides, "ic_s": ics, "to_s": tos,
                                        "contact_ms": 1000 * (tos - ics)},
@@ -172,23 +197,24 @@ class BackImuEventDetection:
         else:
             self.duty_factor_ = float("nan")
 
-    def _check_ap(self, rec: ImuRecording, ap: np.ndarray, ics: np.ndarray) -> None:
-        """Warn when the landings do not brake the sensor (x probably points backwards)."""
+    def _check_ap(self, rec: ImuRecording, ap: np.ndarray, ics: np.ndarray,
+                  tos: np.ndarray) -> None:
+        """Warn when most contacts accelerate forwards first (x probably points backwards)."""
         fs = rec.fs
         ap = lowpass(ap, fs, self.lowpass_hz)
-        window = max(2, round(threshold("imu.back.braking_window_s") * fs))
-        change = []
-        for t in ics:
-            k = round(t * fs)
-            seg = ap[k:k + window + 1] - ap[k]
-            if len(seg) > 1 and np.isfinite(seg).all():
-                # the larger excursion after landing: negative when the trunk brakes
-                change.append(seg.min() if -seg.min() >= seg.max() else seg.max())
-        if len(change) >= 4 and np.mean(np.array(change) > 0) > 0.5:
-            self.warnings_.append(f"{rec.path.name}: the forward (x) acceleration rises at most "
-                                  "landings instead of braking: the sensor's x axis probably "
-                                  "points backwards (check its orientation); events are kept, "
-                                  "they come from the vertical axis")
+        order = []
+        for a, b in zip(ics, tos, strict=True):
+            i, j = round(a * fs), round(b * fs)
+            mid = (i + j) // 2
+            first, second = ap[i:mid], ap[mid:j + 1]
+            if len(first) and len(second) and np.isfinite(ap[i:j + 1]).all():
+                order.append(float(first.mean() - second.mean()))
+        if len(order) >= 4 and np.mean(np.array(order) > 0) > 0.5:
+            self.warnings_.append(f"{rec.path.name}: the forward (x) acceleration is higher in "
+                                  "the first half of most contacts than in the second, the "
+                                  "reverse of braking then push-off: the sensor's x axis "
+                                  "probably points backwards (check its orientation); events "
+                                  "are kept, they come from the vertical axis")
 
     def _sides(self, rec: ImuRecording, ml: np.ndarray, ics: np.ndarray,
                tos: np.ndarray) -> np.ndarray:
@@ -252,8 +278,7 @@ def _check(rec: ImuRecording) -> np.ndarray:
     return acc
 
 
-def _activity(vert: np.ndarray, fs: float, ics: np.ndarray, tos: np.ndarray,
-              contact_g: float) -> str:
+def _activity(vert: np.ndarray, fs: float, ics: np.ndarray, tos: np.ndarray) -> str:
     """Running (flights between contacts), walking (a step rhythm, no flights) or unknown."""
     if len(ics) >= 3:
         steps = np.diff(ics)
