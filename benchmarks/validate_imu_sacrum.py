@@ -96,7 +96,7 @@ def pair(det: pd.DataFrame, ref: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     pairs["det_side"] = [det.side.iloc[int(np.argmin(np.abs(det_ic - t)))] if np.isfinite(t)
                          else None for t in pairs.ic_s]
     pairs["ref_side"] = ref.side.to_numpy()
-    return pairs, int(pairs.attrs["extra"].get("?", 0))
+    return pairs, len(det) - int(pairs.ic_s.notna().sum())
 
 
 def summarise(pairs: pd.DataFrame, extra: int) -> dict:
@@ -228,9 +228,19 @@ def pelvis(c3d: Path) -> pd.DataFrame | None:
     if align_to_body is not None:
         cases += [(f"tilted 10 deg, aligned, seed {s}", {"frame": "sensor", "seed": s}, True)
                   for s in (0, 1, 2)]
+    cases += [("body frame, accelerometer only", {"frame": "body"}, "acc"),
+              ("body frame, gyroscope for sides (no z acc)", {"frame": "body"}, "gyr")]
     for name, kw, align in cases:
         sim = VirtualImu(positions=("lower_back",), **kw).simulate(rec)
-        imu = align_to_body(sim.imu_) if align else sim.imu_
+        imu = align_to_body(sim.imu_) if align is True else sim.imu_
+        if align in ("acc", "gyr"):
+            s = imu.sensors["lower_back"]
+            acc = s.acc.copy()
+            if align == "gyr":
+                acc[:, 2] = np.nan
+            imu = ImuRecording({"lower_back": ImuSensor("lower_back", acc, s.gyr if align ==
+                                                        "gyr" else None, frame="body")},
+                               imu.fs, imu.path)
         det = BackImuEventDetection().detect(imu)
         pairs, extra = pair(det.contacts_, sim.contacts_)
         m = pairs.dropna(subset=["ic_s"])
@@ -238,7 +248,10 @@ def pelvis(c3d: Path) -> pd.DataFrame | None:
         rows.append({"case": name, "fs": imu.fs, **summarise(pairs, extra),
                      "sides_right_pct": 100 * float((known.det_side == known.ref_side).mean())
                      if len(known) else float("nan"),
-                     "sides_given": len(known)})
+                     "sides_given": len(known),
+                     "single_vote_pct": "/".join(f"{100 * v:.0f}"
+                                                 for v in det.side_agreement_.values()),
+                     "sides_from": det.side_source_})
     return pd.DataFrame(rows)
 
 

@@ -28,8 +28,12 @@ mass and so reads below 0 g in flight (a pelvis point rotating with the trunk):
   low-passed at 10 Hz: the larger of its right and left peaks during the contact names the
   stance side (Lee et al. 2010, as implemented by Kiernan et al. 2023, 81.9 % of contacts
   right on 74 runners), and left and right then alternate, taking the assignment most
-  contacts agree with. Without a mediolateral signal (a two-axis record, a missing or flat
-  z), or when the contacts disagree (a weak signal), every side is ``"?"``;
+  contacts agree with. With a gyroscope, the roll angular velocity (about x) votes too: its
+  mean over a contact is positive (the right side going down, as the swing-side pelvis rises
+  again in late stance) for a right contact; this rule is derived, and checked only on a
+  virtual pelvis IMU. Without a mediolateral signal (a two-axis record, a missing or flat z,
+  no gyroscope), when the contacts disagree with alternation (a weak signal), or when the
+  two signals disagree, every side is ``"?"``;
 * walking has no flight phase: the vertical specific force oscillates around 1 g and never
   falls to free fall (Auvinet et al. 2002); a record whose flight level stays above
   ``imu.back.max_flight_g`` has no flights. A record with a step rhythm but no flights is
@@ -57,13 +61,6 @@ from stridelab.thresholds import given_or_default, threshold
 if TYPE_CHECKING:
     from typing import Self  # Python 3.11; annotations only
 
-FLIGHT_PERCENTILE = 5.0
-"""Percentile of the vertical specific force taken as the flight level: flights fill 20-40 %
-of a running record, so its lowest 5 % lie inside them."""
-
-SIDE_LOWPASS_HZ = 10.0
-"""Low-pass of the mediolateral acceleration for the side, Hz (Kiernan et al. 2023's
-implementation of Lee et al. 2010)."""
 
 
 class BackImuEventDetection:
@@ -112,6 +109,11 @@ class BackImuEventDetection:
         The record's flight level and the contact level used, g.
     sides_known_
         Whether the sides come from the data (``False``: all ``"?"``).
+    side_source_
+        The signal(s) the sides come from, in words (``None`` when unknown).
+    side_agreement_
+        Per signal, the share of contacts whose own vote fits the alternation chosen (the
+        single-contact accuracy of that signal, when the alternation is right).
     warnings_
         Problems found, as sentences.
     source_
@@ -163,7 +165,7 @@ class BackImuEventDetection:
         self.source_ = self.SOURCE
         fs = rec.fs
         vert = lowpass(acc[:, 1] / G, fs, self.lowpass_hz)
-        self.flight_g_ = float(np.nanpercentile(vert, FLIGHT_PERCENTILE))
+        self.flight_g_ = float(np.nanpercentile(vert, threshold("imu.back.flight_percentile")))
         self.level_g_ = self.flight_g_ + self.contact_fraction * (float(np.nanmean(vert))
                                                                    - self.flight_g_)
         ics, tos = threshold_crossings(vert, fs, self.level_g_, self.min_contact_s,
@@ -176,9 +178,13 @@ class BackImuEventDetection:
             self.warnings_.append(_not_running_warning(rec, self.activity_))
         sides = np.full(len(ics), "?", dtype=object)
         self.sides_known_ = False
+        self.side_source_: str | None = None
+        self.side_agreement_: dict[str, float] = {}
         if len(ics):
             self._check_ap(rec, acc[:, 0] / G, ics, tos)
-            sides = self._sides(rec, acc[:, 2] / G, ics, tos)
+            gyr = rec.sensors["lower_back"].gyr
+            sides = self._sides(rec, acc[:, 2] / G, None if gyr is None else gyr[:, 0],
+                                ics, tos)
         self.contacts_ = pd.DataFrame({"side": sides, "ic_s": ics, "to_s": tos,
                                        "contact_ms": 1000 * (tos - ics)},
                                       columns=[*CONTACT_COLUMNS, "contact_ms"])
@@ -216,40 +222,75 @@ class BackImuEventDetection:
                                   "probably points backwards (check its orientation); events "
                                   "are kept, they come from the vertical axis")
 
-    def _sides(self, rec: ImuRecording, ml: np.ndarray, ics: np.ndarray,
-               tos: np.ndarray) -> np.ndarray:
-        """``"L"``/``"R"`` per contact from the mediolateral acceleration, or all ``"?"``."""
+    def _sides(self, rec: ImuRecording, ml: np.ndarray, roll: np.ndarray | None,
+               ics: np.ndarray, tos: np.ndarray) -> np.ndarray:
+        """``"L"``/``"R"`` per contact from the mediolateral signals, or all ``"?"``.
+
+        Each available signal votes per contact (+1: right stance); the votes are compared
+        with strict left/right alternation, and a signal names the sides when at least
+        ``min_side_agreement`` of its votes fit one of the two alternations. The
+        mediolateral acceleration votes with the sign of its larger peak during the contact
+        (Lee et al. 2010); the roll angular velocity, when there is a gyroscope, with the
+        sign of its mean over the contact (positive: the right side goes down, as the
+        swing-side pelvis rises again in late stance; checked on a virtual pelvis IMU,
+        benchmarks/validate_imu_sacrum.py).
+        """
         unknown = np.full(len(ics), "?", dtype=object)
-        ok = np.isfinite(ml)
-        if ok.mean() < 0.9 or np.nanstd(ml) < threshold("imu.back.min_ml_std_g"):
-            self.warnings_.append(f"{rec.path.name}: no mediolateral (z) acceleration: left "
-                                  "and right cannot be told apart (sides '?')")
-            return unknown
         if len(ics) < 4:
             self.warnings_.append(f"{rec.path.name}: fewer than four contacts: sides not "
                                   "assigned")
             return unknown
         fs = rec.fs
-        mlf = lowpass(np.where(ok, ml, np.nanmean(ml)), fs, SIDE_LOWPASS_HZ)
-        mlf = mlf - np.median(mlf)  # a constant tilt about x is no side
-        score = np.zeros(len(ics))
-        for i, (a, b) in enumerate(zip(ics, tos, strict=True)):
-            seg = mlf[round(a * fs):round(b * fs) + 1]
-            if len(seg):
-                score[i] = seg.max() if seg.max() > -seg.min() else seg.min()
-        vote = np.sign(score)  # +1: right stance (z points right)
+        votes: dict[str, np.ndarray] = {}
+        for name, sig, peak, flat in (
+                ("mediolateral acceleration", ml, True, threshold("imu.back.min_ml_std_g")),
+                ("roll angular velocity", roll, False, threshold("imu.back.min_roll_std_dps"))):
+            if sig is None:
+                continue
+            ok = np.isfinite(sig)
+            if ok.mean() < 0.9 or np.nanstd(sig) < flat:
+                continue
+            votes[name] = _side_votes(np.where(ok, sig, np.nanmean(sig)), fs, ics, tos, peak)
+        if not votes:
+            self.warnings_.append(f"{rec.path.name}: no mediolateral (z) acceleration: left "
+                                  "and right cannot be told apart (sides '?')")
+            return unknown
         alt = np.where(np.arange(len(ics)) % 2 == 0, 1.0, -1.0)
-        agree_first_right = float(np.mean(vote == alt))
-        first_right = agree_first_right >= 0.5
-        agreement = agree_first_right if first_right else 1.0 - agree_first_right
-        if agreement < self.min_side_agreement:
-            self.warnings_.append(f"{rec.path.name}: the mediolateral acceleration names the "
-                                  f"side of only {100 * agreement:.0f} % of contacts "
+        fits = {}
+        for name, vote in votes.items():
+            share = float(np.mean(vote == alt))
+            fits[name] = (share >= 0.5, max(share, 1.0 - share))
+        self.side_agreement_ = {n: f[1] for n, f in fits.items()}
+        usable = {n: f for n, f in fits.items() if f[1] >= self.min_side_agreement}
+        if not usable:
+            worst = max(f[1] for f in fits.values())
+            self.warnings_.append(f"{rec.path.name}: the {' and the '.join(fits)} name the "
+                                  f"side of only {100 * worst:.0f} % of contacts "
                                   "consistently: sides left unknown ('?')")
             return unknown
+        if len({f[0] for f in usable.values()}) > 1:
+            self.warnings_.append(f"{rec.path.name}: the {' and the '.join(usable)} disagree "
+                                  "on which foot lands first: sides left unknown ('?')")
+            return unknown
         self.sides_known_ = True
+        self.side_source_ = " and ".join(usable)
+        first_right = next(iter(usable.values()))[0]
         even, odd = ("R", "L") if first_right else ("L", "R")
         return np.array([even if i % 2 == 0 else odd for i in range(len(ics))], dtype=object)
+
+
+def _side_votes(sig: np.ndarray, fs: float, ics: np.ndarray, tos: np.ndarray,
+                peak: bool) -> np.ndarray:
+    """+1 (right stance) or -1 per contact: sign of the larger peak, or of the mean."""
+    f = lowpass(sig, fs, threshold("imu.back.side_lowpass_hz"))
+    f = f - np.median(f)  # a constant tilt or gyroscope offset is no side
+    votes = np.zeros(len(ics))
+    for i, (a, b) in enumerate(zip(ics, tos, strict=True)):
+        seg = f[round(a * fs):round(b * fs) + 1]
+        if len(seg):
+            value = (seg.max() if seg.max() > -seg.min() else seg.min()) if peak else seg.mean()
+            votes[i] = np.sign(value)
+    return votes
 
 
 def _check(rec: ImuRecording) -> np.ndarray:
