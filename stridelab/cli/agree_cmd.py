@@ -69,9 +69,10 @@ def agree(
 ) -> None:
     """Compare two devices worn on the same run: bias and 95 % limits of agreement.
 
-    Bland & Altman 1986 (Lancet) per shared channel (contact time, vertical oscillation,
-    cadence ...), on the seconds both give a value while running; confidence intervals allow
-    for neighbouring seconds repeating each other (Bland & Altman 1999).
+    Bland & Altman 1986 (Lancet) per shared channel (contact time,
+    vertical oscillation, cadence ...), on the seconds both devices give
+    a value while running; the confidence intervals allow for neighbouring
+    seconds repeating each other (Bland & Altman 1999).
     """
     pair = None
     if devices is not None:
