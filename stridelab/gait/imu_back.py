@@ -21,7 +21,7 @@ mass and so reads below 0 g in flight (a pelvis point rotating with the trunk):
 * the anteroposterior (AP) acceleration checks the direction of x: the ground brakes the
   body in the first half of each stance and propels it in the second (Cavanagh & Lafortune
   1980, J Biomech 13:397), and the trunk's AP acceleration dips at landing (the minimum that
-  Lee, Mellifont & Burkett 2010, J Sci Med Sport 13:270, doi:10.1016/j.jsams.2009.01.005,
+  Lee, Mellifont & Burkett 2010, J Sci Med Sport 13:270, PMID 19574098,
   and Auvinet 2002 use to mark IC). When most contacts show the opposite (more forward
   acceleration in the first half), the x axis is reported as probably reversed;
 * the side of each contact comes from the mediolateral (z, positive right) acceleration,
