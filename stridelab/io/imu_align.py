@@ -10,8 +10,11 @@ Front Physiol 9:610, who align foot sensors by gravity and the main axis of rota
    that points up), so the mean specific force of the still periods (low angular velocity
    and a steady acceleration norm) gives the up direction. Without a still period:
 
-   * feet: the mean reading of the quietest samples (the lowest angular velocity, which in
-     running and walking is mid-stance, the foot flat on the ground);
+   * feet: the foot's orientation at mid-stance (flat on the ground): from each stride's
+     quietest sample the gyroscope is integrated half a stride each way and the readings
+     turned into that sample's frame; over a whole stride the foot's acceleration averages
+     to zero, so their mean is gravity (the zero-velocity principle of foot-worn inertial
+     navigation, Foxlin 2005);
    * shanks and the lower back: the mean reading over the first several seconds of
      movement. Over whole strides the body's acceleration averages to about zero, so the
      mean reading is gravity; a segment's mean inclination over the stride is then taken as
@@ -55,6 +58,7 @@ from importlib import resources
 
 import numpy as np
 import tomllib
+from scipy.spatial.transform import Rotation
 
 from stridelab.io.imu import G, ImuRecording, ImuSensor
 from stridelab.signal import stride_period
@@ -121,7 +125,8 @@ def gravity_direction(sensor: ImuSensor, fs: float) -> tuple[np.ndarray, str]:
     -------
     up, how
         The unit vector (the mean specific force, which points up) and ``"still"``,
-        ``"quiet"`` (feet: mid-stance samples) or ``"mean"`` (the mean over movement).
+        ``"stride"`` (feet: whole strides seen from mid-stance) or ``"mean"`` (the mean
+        over the movement).
     """
     acc, gyr = sensor.acc, sensor.gyr
     ok = np.isfinite(acc).all(axis=1)
@@ -130,17 +135,9 @@ def gravity_direction(sensor: ImuSensor, fs: float) -> tuple[np.ndarray, str]:
     still = still_mask(acc, gyr, fs) & ok
     if still.sum() >= threshold("imu.align.still_min_s") * fs:
         vec, how = acc[still].mean(axis=0), "still"
-    elif gyr is not None and sensor.position.endswith("_foot") and ok.sum() >= 10:
-        speed = np.where(ok, np.linalg.norm(np.nan_to_num(gyr), axis=1), np.inf)
-        steady = np.abs(np.linalg.norm(np.nan_to_num(acc), axis=1) - G) < threshold(
-            "imu.align.quiet_acc_tol")
-        speed[~steady] = np.inf
-        n_quiet = max(int(threshold("imu.align.quiet_share") * ok.sum()), 1)
-        quiet = np.argsort(speed)[:n_quiet]
-        quiet = quiet[np.isfinite(speed[quiet])]
-        if len(quiet) == 0:
-            quiet = np.flatnonzero(ok)
-        vec, how = acc[quiet].mean(axis=0), "quiet"
+    elif gyr is not None and sensor.position.endswith("_foot") and (
+            (vec := _mid_stance_gravity(acc, gyr, fs)) is not None):
+        how = "stride"
     else:
         n = int(round(threshold("imu.align.gravity_window_s") * fs))
         idx = np.flatnonzero(ok)[:max(n, 1)]
@@ -149,6 +146,51 @@ def gravity_direction(sensor: ImuSensor, fs: float) -> tuple[np.ndarray, str]:
     if not np.isfinite(norm) or norm == 0:
         raise ValueError(f"{sensor.position}: no usable accelerometer samples to find gravity")
     return vec / norm, how
+
+
+def _mid_stance_gravity(acc: np.ndarray, gyr: np.ndarray, fs: float) -> np.ndarray | None:
+    """Gravity in a foot sensor's frame at mid-stance, from whole strides; ``None`` if none.
+
+    Each stride's mid-stance is its sample of least angular speed (the foot flat on the
+    ground; Falbriard et al. 2018, Skog et al. 2010). From there the gyroscope is integrated
+    half a stride each way and the specific force rotated into the mid-stance frame: over one
+    whole stride the foot ends as fast as it started, so its acceleration averages to zero
+    and the mean rotated reading is gravity alone (the zero-velocity principle of foot-worn
+    inertial navigation; Foxlin 2005, IEEE Comput Graph Appl 25:38). Half a stride of
+    integration drifts by well under a degree with consumer gyroscope biases (0.1-1 deg/s).
+    The mean direction over all strides is returned (not normalised).
+    """
+    ok = np.isfinite(acc).all(axis=1) & np.isfinite(gyr).all(axis=1)
+    speed = np.where(ok, np.linalg.norm(np.nan_to_num(gyr), axis=1), np.inf)
+    period = stride_period(np.where(ok, speed, np.nanmedian(speed[ok]) if ok.any() else 0),
+                           fs, threshold("imu.align.stride_min_s"),
+                           threshold("imu.align.stride_max_s"))
+    if period is None:
+        return None
+    half = int(round(period * fs / 2))
+    refs = []
+    for start in range(half, len(speed) - half, 2 * half):
+        k = start + int(np.argmin(speed[start:start + 2 * half]))
+        if half <= k < len(speed) - half and ok[k - half:k + half].all():
+            refs.append(k)
+    refs = np.unique(refs)
+    if len(refs) < 2:
+        return None
+    w = np.radians(gyr) / fs
+    f = acc
+    total = np.zeros((len(refs), 3))
+    for direction in (1, -1):
+        rot = Rotation.identity(len(refs))
+        for j in range(half):
+            idx = refs + direction * j
+            if direction == 1:
+                total += rot.apply(f[idx])
+                rot = rot * Rotation.from_rotvec(w[idx])
+            else:
+                rot = rot * Rotation.from_rotvec(-w[idx])
+                total += rot.apply(f[idx - 1])
+    per_stride = total / np.linalg.norm(total, axis=1, keepdims=True)
+    return per_stride.mean(axis=0)
 
 
 def rotation_to_up(up: np.ndarray) -> np.ndarray:
