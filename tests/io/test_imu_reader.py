@@ -88,6 +88,14 @@ def test_gaitmap_example(shared_file):
         assert np.percentile(np.abs(s.gyr), 99.9) > 250  # deg/s, not rad/s
         # the swing is a rotation about the mediolateral axis z
         assert np.std(s.gyr[:, 2]) > 2 * max(np.std(s.gyr[:, 0]), np.std(s.gyr[:, 1]))
+    # gaitmap's foot sensor frame (x to the toes, y left, z up) is ours turned about x: the
+    # found rotation is that one up to the sensors' mounting tilt (about 17 deg here), and
+    # never its half-turn (the sign rule of the foot's pitch)
+    fsf_to_body = np.array([[1.0, 0, 0], [0, 0, 1], [0, -1, 0]])
+    for pos in ("left_foot", "right_foot"):
+        found = np.linalg.lstsq(raw.sensors[pos].acc, body.sensors[pos].acc, rcond=None)[0].T
+        diff = found @ fsf_to_body.T
+        assert np.degrees(np.arccos((np.trace(diff) - 1) / 2)) < 30
     assert read_imu(path, fs=100.0, align=False).fs == 100.0
 
 
