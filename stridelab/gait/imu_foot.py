@@ -118,17 +118,18 @@ def swing_peaks(w: np.ndarray, fs: float, min_peak: float, min_stride_s: float,
     return peaks
 
 
-def cycle_minima(w: np.ndarray, peaks: np.ndarray, fs: float, max_cycle: float
-                 ) -> list[tuple[float, float]]:
+def cycle_minima(w: np.ndarray, peaks: np.ndarray, fs: float, max_cycle: float,
+                 min_contact: float) -> list[tuple[float, float]]:
     """IC and TO (s) per mid-swing-to-mid-swing cycle of a sagittal angular velocity ``w``.
 
     IC is the first local minimum once the angular velocity has turned negative after the
     mid-swing peak (the foot's forward rotation arrested at landing, Falbriard et al. 2018;
-    Rampp et al. 2015's heel-strike minimum). TO is the push-off minimum: the first later
-    local minimum at least half as deep as the deepest one before the next mid-swing peak
-    (a swing-phase dip of the foot, deeper at times, comes after it). Falbriard et al.
-    split the cycle at its middle instead; at 3.5 m/s the push-off starts before the
-    middle, so its slope would be taken for IC. A minimum is refined between samples by a
+    Rampp et al. 2015's heel-strike minimum). TO is the push-off minimum: the first local
+    minimum at least ``min_contact`` seconds after IC (the rebound of the landing makes
+    minima just after it) and at least half as deep as the deepest one before the next
+    mid-swing peak (a swing-phase dip of the foot, deeper at times, comes after it).
+    Falbriard et al. split the cycle at its middle instead; at 3.5 m/s the push-off starts
+    before the middle, so its slope would be taken for IC. A minimum is refined between samples by a
     parabola. Cycles longer than ``max_cycle`` times the median cycle (a lost stride) are
     skipped.
     """
@@ -146,7 +147,7 @@ def cycle_minima(w: np.ndarray, peaks: np.ndarray, fs: float, max_cycle: float
         if len(minima) < 1:
             continue
         ic = int(minima[0])
-        later = minima[minima > ic]
+        later = minima[minima >= ic + min_contact * fs]
         if not len(later) or seg[later].min() >= 0:
             continue
         deep = later[seg[later] <= 0.5 * seg[later].min()]
@@ -214,6 +215,9 @@ class FootImuEventDetection:
     to_window_s
         Toe-off is searched this long after the push-off minimum of the pitch angular
         velocity, s (default ``imu.foot.to_window_s``).
+    min_contact_s
+        Shortest contact: toe-off is searched this long after IC at the earliest, s
+        (default ``imu.foot.min_contact_s``).
 
     Attributes
     ----------
@@ -234,8 +238,9 @@ class FootImuEventDetection:
 
     def __init__(self, lowpass_hz: float | None = None, min_swing_peak_dps: float | None = None,
                  min_stride_s: float | None = None, max_stride_s: float | None = None,
-                 to_window_s: float | None = None) -> None:
+                 to_window_s: float | None = None, min_contact_s: float | None = None) -> None:
         self.to_window_s = given_or_default(to_window_s, "imu.foot.to_window_s")
+        self.min_contact_s = given_or_default(min_contact_s, "imu.foot.min_contact_s")
         self.lowpass_hz = given_or_default(lowpass_hz, "imu.foot.lowpass_hz")
         self.min_swing_peak_dps = given_or_default(min_swing_peak_dps,
                                                    "imu.foot.min_swing_peak_dps")
@@ -272,7 +277,7 @@ class FootImuEventDetection:
             w = lowpass(sensor.gyr[:, 2], imu.fs, self.lowpass_hz)
             peaks = swing_peaks(w, imu.fs, self.min_swing_peak_dps, self.min_stride_s,
                                 self.max_stride_s)
-            events = cycle_minima(w, peaks, imu.fs, 1.5)
+            events = cycle_minima(w, peaks, imu.fs, 1.5, self.min_contact_s)
             up = lowpass(sensor.acc[:, 1], imu.fs, self.lowpass_hz)
             events = [(ic, unloading(up, imu.fs, to, self.to_window_s)) for ic, to in events]
             if not events:
