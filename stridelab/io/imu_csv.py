@@ -195,6 +195,9 @@ def _match_channel(name: str, layout: dict) -> tuple[str, str] | None:
 
 def _numeric(path: Path, column: str, values: pd.Series, decimal: str = ".") -> np.ndarray:
     """Column as floats; empty cells become NaN, text is an error naming the column."""
+    if pd.api.types.is_numeric_dtype(values):  # parsed as numbers already (the usual case)
+        return values.to_numpy(dtype=float)
+    values = values.astype("string")
     text = values.str.replace(",", ".", regex=False) if decimal == "," else values
     out = pd.to_numeric(text, errors="coerce")
     bad = out.isna() & values.notna() & (values.astype(str).str.strip() != "")
@@ -213,7 +216,7 @@ def _read_stream(path: Path, layout: dict) -> _Stream:
     if len(lines) <= n_header:
         raise InputFileError(path, "empty file: a header and no samples")
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, decimal=decimal, dtype=str,
+        df = pd.read_csv(io.StringIO(text), sep=sep, decimal=decimal,
                          header=list(range(n_header)) if n_header > 1 else 0,
                          skipinitialspace=True)
     except (pd.errors.ParserError, ValueError) as exc:
