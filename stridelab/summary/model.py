@@ -36,8 +36,10 @@ KINEMATIC_UNITS = {
     "knee_flexion_ic_deg": "deg", "knee_flexion_peak_stance_deg": "deg",
     "vertical_oscillation_cm": "cm", "pelvic_drop_deg": "deg", "step_width_cm": "cm",
     "knee_frontal_angle_deg": "deg", "crossover_pct": "% of contacts",
+    "eversion_excursion_deg": "deg", "peak_eversion_velocity_dps": "deg/s",
 }  # fmt: skip
-"""Form measures at the gait events (motion capture, side or rear video)."""
+"""Form measures at the gait events (motion capture, side or rear video; the eversion
+measures from foot-worn gyroscopes)."""
 
 WATCH_UNITS = {
     "vertical_ratio_pct": "%",
@@ -145,7 +147,8 @@ class Summary:
     Attributes
     ----------
     kind
-        ``"motion capture"``, ``"video"``, ``"keypoints"`` or ``"watch"``.
+        ``"motion capture"``, ``"video"``, ``"keypoints"``, ``"watch"`` or
+        ``"wearable sensors"``.
     activity
         ``"running"`` or ``"walking"`` (watch files: the sport the file names).
     source
