@@ -234,7 +234,7 @@ class FootImuEventDetection:
         Where the events come from, in words.
     """
 
-    SOURCE = "foot IMU (pitch angular velocity, Falbriard 2018)"
+    SOURCE = "foot IMU (pitch angular velocity, Falbriard 2018; toe-off at the foot's unloading)"
 
     def __init__(self, lowpass_hz: float | None = None, min_swing_peak_dps: float | None = None,
                  min_stride_s: float | None = None, max_stride_s: float | None = None,

@@ -12,7 +12,7 @@ running against force plates by Kiernan et al. 2023, Sensors 23:5022, 74 runners
   foot and the knee flexes into swing. The rule's "minimum before the next mid-swing peak"
   comes in early swing, after the foot has left the ground (Kiernan et al.'s TC limits are
   about +/-150 ms); this detector takes instead the steepest fall of the angular velocity
-  after its late-stance maximum (the largest backward angular acceleration, when the knee
+  after its stance maximum (the largest backward angular acceleration, when the knee
   starts to flex), searched between that maximum and the swing minimum.
 
 Single shank sensors are unbiased on average but imprecise per step (science.md §1.4):
@@ -40,13 +40,14 @@ SHANK_POSITIONS = ("left_shank", "right_shank")
 """The positions this detector reads."""
 
 
-def shank_events(w: np.ndarray, peaks: np.ndarray, fs: float, max_cycle: float = 1.5
-                 ) -> list[tuple[float, float]]:
+def shank_events(w: np.ndarray, peaks: np.ndarray, fs: float, min_contact: float,
+                 max_cycle: float = 1.5) -> list[tuple[float, float]]:
     """IC and TO (s) per mid-swing-to-mid-swing cycle of a shank angular velocity ``w``.
 
     IC: the first local minimum once ``w`` has turned negative after the mid-swing peak.
-    TO: the steepest fall of ``w`` between its last local maximum before the swing minimum
-    (the deepest later local minimum) and that minimum. Cycles longer than
+    TO: the steepest fall of ``w`` between its highest value after IC (the late-stance
+    maximum) and the swing minimum (the deepest local minimum at least ``min_contact``
+    seconds after IC: the landing's rebound makes minima just after it). Cycles longer than
     ``max_cycle`` median cycles are skipped.
     """
     out: list[tuple[float, float]] = []
@@ -64,14 +65,13 @@ def shank_events(w: np.ndarray, peaks: np.ndarray, fs: float, max_cycle: float =
         if not len(minima):
             continue
         ic = int(minima[0])
-        later = minima[minima > ic]
+        later = minima[minima >= ic + min_contact * fs]
         if not len(later):
             continue
         swing_min = int(later[np.argmin(seg[later])])
-        maxima, _ = find_peaks(seg[ic:swing_min])
-        if not len(maxima):
+        if swing_min - ic < 3:
             continue
-        top = ic + int(maxima[-1])
+        top = ic + int(np.argmax(seg[ic:swing_min]))
         fall = top + int(np.argmin(dw[p0 + top:p0 + swing_min]))
         ic_s = (p0 + refine_extremum(seg, ic)) / fs
         out.append((ic_s, (p0 + refine_extremum(dw[p0:p1], fall)) / fs))
@@ -96,6 +96,9 @@ class ShankImuEventDetection:
     min_stride_s, max_stride_s
         Range of stride periods looked for, s (defaults ``imu.foot.min_stride_s``,
         ``imu.foot.max_stride_s``).
+    min_contact_s
+        Shortest contact: the swing minimum is searched this long after IC at the earliest,
+        s (default ``imu.foot.min_contact_s``).
 
     Attributes
     ----------
@@ -115,12 +118,14 @@ class ShankImuEventDetection:
     SOURCE = "shank IMU (sagittal angular velocity, Aminian 2002 / Kiernan 2023)"
 
     def __init__(self, lowpass_hz: float | None = None, min_swing_peak_dps: float | None = None,
-                 min_stride_s: float | None = None, max_stride_s: float | None = None) -> None:
+                 min_stride_s: float | None = None, max_stride_s: float | None = None,
+                 min_contact_s: float | None = None) -> None:
         self.lowpass_hz = given_or_default(lowpass_hz, "imu.shank.lowpass_hz")
         self.min_swing_peak_dps = given_or_default(min_swing_peak_dps,
                                                    "imu.shank.min_swing_peak_dps")
         self.min_stride_s = given_or_default(min_stride_s, "imu.foot.min_stride_s")
         self.max_stride_s = given_or_default(max_stride_s, "imu.foot.max_stride_s")
+        self.min_contact_s = given_or_default(min_contact_s, "imu.foot.min_contact_s")
 
     def detect(self, imu: ImuRecording) -> Self:
         """Find the contacts of each shank sensor of ``imu``.
@@ -151,7 +156,7 @@ class ShankImuEventDetection:
             w = lowpass(imu.sensors[pos].gyr[:, 2], imu.fs, self.lowpass_hz)
             peaks = swing_peaks(w, imu.fs, self.min_swing_peak_dps, self.min_stride_s,
                                 self.max_stride_s)
-            events = shank_events(w, peaks, imu.fs)
+            events = shank_events(w, peaks, imu.fs, self.min_contact_s)
             if not events:
                 self.warnings_.append(f"{imu.path.name}: {pos}: no running or walking found "
                                       "(no regular swing of the shank)")

@@ -92,11 +92,11 @@ def _truth(sim, ref, fs):
 
 
 @pytest.mark.parametrize(("frame", "exc_tol", "vel_tol"), [("body", 1.0, 40.0),
-                                                           ("sensor", 4.0, 130.0)])
+                                                           ("sensor", 3.0, 100.0)])
 def test_proxy_follows_the_markers_foot_roll(rec, frame, exc_tol, vel_tol):
-    # body frame: measured 0.2-0.8 deg and 7-27 deg/s; after a 10-degree tilt and
-    # align_to_body: 1.5-3 deg and 65-100 deg/s (the aligned forward axis is not the
-    # markers' heel-to-toe line)
+    # body frame: measured 0.1-0.8 deg and 7-27 deg/s; after a 5-20 degree tilt and
+    # align_to_body: 0.2-2.0 deg and 10-62 deg/s (the aligned forward axis is not exactly
+    # the markers' heel-to-toe line)
     sim = VirtualImu(fs=FS, frame=frame, tilt_deg=10, positions=FEET, seed=0).simulate(rec)
     imu = sim.imu_ if frame == "body" else align_to_body(sim.imu_)
     ref = sim.contacts_
