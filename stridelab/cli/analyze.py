@@ -167,6 +167,9 @@ def analyze(
         help="Sensors: where a sensor (column prefix or file name) was worn: left_foot, "
         "right_foot, left_shank, right_shank or lower_back; repeat for each "
         "(e.g. --sensor left_sensor=left_foot). Default: the layout's."),
+    rate: float = typer.Option(
+        None, "--rate", min=1.0, metavar="HZ",
+        help="Sensors: sampling rate of files without a time column (e.g. 204.8)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar."),
 ) -> None:
     """Split every stride into its phases; cadence, contact, flight, symmetry and form measures.
@@ -191,7 +194,7 @@ def analyze(
                    workers=workers or None, video=video, report=report)
     sensors = is_imu_input(paths)
     if sensors:
-        options.update(layout=layout, sensors=sensor_positions(sensor))
+        options.update(layout=layout, sensors=sensor_positions(sensor), rate_hz=rate)
     with _progress(console, quiet) as progress:
         options["progress"] = StageProgress(progress)
         if sensors:

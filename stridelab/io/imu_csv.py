@@ -507,10 +507,12 @@ def read_imu(source: str | Path | list[str | Path], layout: str | Path | None = 
             if not rate:
                 names = table.get("time", []) + table.get("time_ms", [])
                 raise InputFileError(st.path, "no time column (expected one of "
-                                              f"{', '.join(names)}) and no rate: give fs=")
+                                              f"{', '.join(names)}) "
+                                              "and no rate: give the sampling rate (fs=, or "
+                                              "--rate on the command line)")
             warnings.append(f"{st.path.name}: no time column; the rate {float(rate):g} Hz is "
                             f"{'given' if fs else 'the ' + name + ' layout' + chr(39) + 's'} "
-                            "(give fs= if it differs).")
+                            "(give fs=, or --rate, if it differs).")
             times.append(np.arange(n) / float(rate))
             rates.append(float(rate))
         else:

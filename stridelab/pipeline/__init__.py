@@ -46,9 +46,9 @@ def analyze(source: str | Path | Recording | Sequence[Any], out: str | Path | No
     **options
         The command line's options: ``view``, ``height_m``, ``capture_fps``, ``model``,
         ``events``, ``markerset``, ``vertical``, ``forward``, ``workers``, ``video``,
-        ``report``, ``progress``, ``layout`` and ``sensors`` (wearable sensors); and any
-        pipeline step (``events=``, ``kinematics=``, ...)
-        as a tuned instance.
+        ``report``, ``progress``, ``layout``, ``sensors`` and ``rate_hz`` (wearable
+        sensors); and any pipeline step (``events=``, ``kinematics=``, ...) as a tuned
+        instance.
 
     Returns
     -------

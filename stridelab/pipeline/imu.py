@@ -41,6 +41,8 @@ class ImuReader:
     positions
         The file's sensor names (or file stems) to body positions, e.g.
         ``{"left_sensor": "left_foot"}``; ``None``: the layout's defaults.
+    fs
+        Sampling rate (Hz) of files without a time column; ``None``: the layout's.
 
     Attributes
     ----------
@@ -49,9 +51,10 @@ class ImuReader:
     """
 
     def __init__(self, layout: str | None = None,
-                 positions: dict[str, str] | None = None) -> None:
+                 positions: dict[str, str] | None = None, fs: float | None = None) -> None:
         self.layout = layout
         self.positions = positions
+        self.fs = fs
 
     def read(self, source: str | Path | Sequence[str | Path] | ImuRecording) -> ImuReader:
         """Read ``source`` (paths, or a recording to align when in the sensor frame)."""
@@ -64,7 +67,8 @@ class ImuReader:
             return self
         from stridelab.io.imu_csv import read_imu
 
-        self.recording_ = read_imu(source, layout=self.layout, positions=self.positions)
+        self.recording_ = read_imu(source, layout=self.layout, positions=self.positions,
+                                   fs=self.fs)
         return self
 
 

@@ -393,7 +393,7 @@ def pipeline_for(source: str | Path | Recording, *, view: str | None = None,
                  workers: int | None = None, video: bool = True, report: bool = True,
                  progress: Callable[[str, int, int | None], None] | None = None,
                  layout: str | None = None, sensors: dict[str, str] | None = None,
-                 **steps: Any) -> Pipeline:
+                 rate_hz: float | None = None, **steps: Any) -> Pipeline:
     """The pipeline :func:`analyze` runs on ``source``, from the command line's options.
 
     A video, an OpenPose folder or a keypoint ``.trc`` (or a Recording of keypoints) gets
@@ -401,14 +401,15 @@ def pipeline_for(source: str | Path | Recording, *, view: str | None = None,
     replace any step with a tuned instance (see :class:`Pipeline`); ``events`` is either
     the command line's choice (``"auto"``, ``"forceplate"``, ``"kinematic"``) or a detector.
     Wearable-sensor CSV files (one path, or a list of one file per sensor) get the ``imu``
-    steps, read with ``layout`` and ``sensors`` (sensor names to body positions).
+    steps, read with ``layout``, ``sensors`` (sensor names to body positions) and
+    ``rate_hz`` (for files without a time column).
     """
     from stridelab.gait.auto import AutoEventDetection
     from stridelab.pipeline.imu import ImuReader, is_imu_input
     from stridelab.pose.keypoints import Keypoints
 
     if is_imu_input(source):
-        chosen_imu: dict[str, Any] = {"reader": ImuReader(layout, sensors)}
+        chosen_imu: dict[str, Any] = {"reader": ImuReader(layout, sensors, rate_hz)}
         if not isinstance(events, str):
             chosen_imu["events"] = events
         if not report:
