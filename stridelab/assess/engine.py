@@ -514,9 +514,10 @@ def _measured_error(value: float, edges: list[float], unit: str, error: float,
     if d >= error:
         return 1.0, ""
     fs = _finite(summary.get("sampling_rate_hz"))
-    at = f" at {fs:g} fps" if fs else ""
+    sensors = summary.get("kind") == "wearable sensors"
+    at = (f" at {fs:g} {'Hz' if sensors else 'fps'}") if fs else ""
     return 0.5 + 0.5 * d / error, (
-        f" Measured from video{at}, this mean carries an error of about "
+        f" Measured from {'wearable sensors' if sensors else 'video'}{at}, this mean carries an error of about "
         f"+/-{format_value(error, unit)} (against force plates), so it could belong to the "
         f"band on the other side of the {format_value(nearest, unit)} line.")
 

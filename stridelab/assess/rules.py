@@ -159,6 +159,16 @@ def _cadence_other_view(value: float, t: Mapping[str, Threshold]) -> str:
             "same pace rather than with 180.")
 
 
+def _pronation_other_view(value: float, t: Mapping[str, Threshold]) -> str:
+    return ("The domain article names overpronation (excessive inward rolling of the foot) "
+            "as an imbalance that strains the ankles, knees and hips and can lead to plantar "
+            "fasciitis or runner's knee. The evidence is weaker: rearfoot eversion is "
+            "associated with tibial stress fracture (Pohl 2008, J Biomech 41:1160, "
+            "retrospective) and shin splints (Willwacher 2022, Sports Med 52:1863, limited), "
+            "but in a prospective study of 927 novice runners in neutral shoes, pronated feet "
+            "had no more injuries than neutral ones (Nielsen 2014, Br J Sports Med 48:440).")
+
+
 def _lean_other_view(value: float, t: Mapping[str, Threshold]) -> str:
     lo = t["assess.trunk_lean.article_low_deg"].value
     hi = t["assess.trunk_lean.article_high_deg"].value
@@ -562,6 +572,31 @@ RULES: tuple[Rule, ...] = (
                  "opinion.",
                  "assess.knee_frontal.inward_deg",
                  ("glute_med", "glute_max", "single_leg_stability"), (ITBS, TSF)),
+        ),
+    ),
+    Rule(
+        key="eversion_excursion", metric="eversion_excursion_deg",
+        edges=("assess.eversion.excursion_watch_deg",), per_side=True,
+        other_view=_pronation_other_view,
+        bands=(
+            Band("typical", "ok",
+                 "From landing to its most rolled-in point, {leg_low} shoe rolls inwards "
+                 "{value}, below {hi}. This is a proxy from a shoe-worn gyroscope, not the "
+                 "heel bone's own movement, and the {hi} line is a vendor convention, not a "
+                 "validated cut-off.",
+                 "assess.eversion.excursion_watch_deg"),
+            Band("more than usual", "watch",
+                 "From landing to its most rolled-in point, {leg_low} shoe rolls inwards "
+                 "{value} ({lo} or more: what devices call overpronation). This is a proxy "
+                 "from a shoe-worn gyroscope, not the heel bone's own movement. More rearfoot "
+                 "eversion is associated with tibial stress fracture (Pohl 2008, "
+                 "retrospective) and shin splints (Willwacher 2022, limited evidence); foot "
+                 "pronation was not associated with more injuries in novice runners (Nielsen "
+                 "2014). The {lo} line is a vendor convention: the evidence for any cut-off is "
+                 "weak. Calf and foot strength and single-leg balance are reasonable to train; "
+                 "do not change your shoes on this number alone.",
+                 "assess.eversion.excursion_watch_deg",
+                 ("calf_achilles", "single_leg_stability"), (TSF, MTSS)),
         ),
     ),
     Rule(

@@ -75,7 +75,7 @@ def test_a_step_is_swapped_for_a_tuned_instance(rbds_path, rbds_result):
 
 
 def test_presets_and_pipeline_run(rbds_path):
-    assert set(PRESETS) == {"mocap", "keypoints", "video_side", "video_rear"}
+    assert set(PRESETS) == {"mocap", "keypoints", "video_side", "video_rear", "imu"}
     pipe = Pipeline.from_preset("mocap", assessment=False).run(rbds_path)
     assert pipe.result_.summary.kind == "motion capture"
     with pytest.raises(ValueError, match="unknown preset"):
