@@ -1,25 +1,29 @@
 """Initial contact and toe-off from foot-worn inertial sensors, running and walking.
 
-The foot's pitch angular velocity (rotation about the body z axis, the runner's right;
+The foot's pitch angular velocity ``w`` (rotation about the body z axis, the runner's right;
 positive: the toes go up, see :mod:`stridelab.io.imu`) has one large positive peak per
 stride, in mid-swing, when the foot swings forward and turns from plantar flexion after
-toe-off to dorsiflexion before the next contact. Between two mid-swing peaks lies one stance:
+toe-off to dorsiflexion before the next contact. Between two mid-swing peaks lies one
+stance, found from the features Falbriard et al. 2018 (Front Physiol 9:610,
+doi:10.3389/fphys.2018.00610; 41 runners on an instrumented treadmill) found most precise:
+minima of the pitch angular velocity, one at landing and one at push-off (precision 2 +/- 1
+and 4 +/- 2 ms; contact-time bias within 12 +/- 10 ms, speed-dependent). Walking has the
+same structure: Rampp et al. 2015 (IEEE TBME 62:1089, doi:10.1109/TBME.2014.2368211;
+gaitmap's ``RamppEventDetection``) take the heel strike at the minimum after the swing and
+the toe-off at the minimum before it. The features are defined here in our body frame (after
+:func:`stridelab.io.imu_align.align_to_body`), the same for both feet, and timed as follows
+(:func:`cycle_minima`):
 
-* **initial contact** (IC): the minimum of the pitch angular velocity in the first half of
-  the mid-swing to mid-swing cycle;
-* **toe-off** (terminal contact, TC): the minimum in the second half, the push-off
-  (the foot turning toes-down as the heel rises).
-
-This is the feature pair Falbriard et al. 2018 (Front Physiol 9:610,
-doi:10.3389/fphys.2018.00610) found most precise on a treadmill with force plates (41
-runners; precision 2 +/- 1 ms for IC and 4 +/- 2 ms for TC, contact-time bias within
-12 +/- 10 ms). Their sensor sat on the dorsum of the foot with its pitch axis mediolateral;
-their mid-swing is the positive peak of the same sagittal angular velocity, and their IC and
-TC are minima of it, i.e. our ``gyr[:, 2]`` after the body-frame alignment (positive toes
-up, for both feet, since our body frame does not mirror the left foot). Walking has the same
-structure: Rampp et al. 2015 (IEEE TBME 62:1089, doi:10.1109/TBME.2014.2368211; gaitmap's
-``RamppEventDetection``) take the heel strike as the minimum of the mediolateral angular
-velocity after the swing and the toe-off as the minimum before it.
+* **initial contact** (IC): after a **forefoot** landing the landing minimum itself (the
+  foot's toes-down rotation stopped by the ground; +3 ms against the force plate on a
+  forefoot runner); after a **heel** landing, where the minimum is the fastest foot slap
+  after contact, the zero crossing of ``w`` before it (the foot's rotation reversed by
+  the ground at heel contact; +3/+6 ms against motion capture on gaitmap's walking example,
+  where the minimum came +43/+52 ms late). Which landing a foot makes is told from the
+  rotation after its landing minimum (:func:`landing_of`);
+* **toe-off** (TO): the steepest fall of the foot's upward specific force within
+  ``imu.foot.to_window_s`` after the push-off minimum (:func:`unloading`; the minimum
+  itself came 16-22 ms before the plate's toe-off).
 
 The activity is named from the detector's own evidence: the duty factor (contact time over
 stride time) of the detected contacts, running below ``gait.activity.duty_factor_running_max``
@@ -119,21 +123,28 @@ def swing_peaks(w: np.ndarray, fs: float, min_peak: float, min_stride_s: float,
 
 
 def cycle_minima(w: np.ndarray, peaks: np.ndarray, fs: float, max_cycle: float,
-                 min_contact: float) -> list[tuple[float, float]]:
-    """IC and TO (s) per mid-swing-to-mid-swing cycle of a sagittal angular velocity ``w``.
+                 min_contact: float) -> list[dict[str, float]]:
+    """The landing and push-off features of each mid-swing-to-mid-swing cycle.
 
-    IC is the first local minimum once the angular velocity has turned negative after the
-    mid-swing peak (the foot's forward rotation arrested at landing, Falbriard et al. 2018;
-    Rampp et al. 2015's heel-strike minimum). TO is the push-off minimum: the first local
-    minimum at least ``min_contact`` seconds after IC (the rebound of the landing makes
-    minima just after it) and at least half as deep as the deepest one before the next
-    mid-swing peak (a swing-phase dip of the foot, deeper at times, comes after it).
+    ``w`` is the sagittal (pitch) angular velocity, deg/s, positive toes up. Per cycle:
+
+    * ``landing_min_s``: the first local minimum once ``w`` has turned negative after the
+      mid-swing peak (Falbriard et al. 2018's IC feature; Rampp et al. 2015's heel-strike
+      minimum): the foot's toes-down rotation is fastest there;
+    * ``zero_s``: where ``w`` crossed zero, going down, just before that minimum;
+    * ``after_deg``: the toes-down rotation still to come after the minimum, until the
+      highest pitch rate of the stance (the foot flat, or its heel down);
+    * ``push_off_s``: the push-off minimum: the first local minimum at least
+      ``min_contact`` seconds after the landing minimum (the landing's rebound makes minima
+      just after it) and at least half as deep as the deepest one before the next mid-swing
+      peak (a swing-phase dip of the foot, deeper at times, comes after it).
+
     Falbriard et al. split the cycle at its middle instead; at 3.5 m/s the push-off starts
-    before the middle, so its slope would be taken for IC. A minimum is refined between samples by a
-    parabola. Cycles longer than ``max_cycle`` times the median cycle (a lost stride) are
-    skipped.
+    before the middle, so its slope would be taken for IC. Minima are refined between
+    samples by a parabola, the zero crossing by a line. Cycles longer than ``max_cycle``
+    times the median cycle (a lost stride) are skipped.
     """
-    out: list[tuple[float, float]] = []
+    out: list[dict[str, float]] = []
     if len(peaks) < 2:
         return out
     med = np.median(np.diff(peaks))
@@ -146,14 +157,35 @@ def cycle_minima(w: np.ndarray, peaks: np.ndarray, fs: float, max_cycle: float,
         minima = minima[minima > below[0]] if len(below) else minima[:0]
         if len(minima) < 1:
             continue
-        ic = int(minima[0])
-        later = minima[minima >= ic + min_contact * fs]
+        land = int(minima[0])
+        later = minima[minima >= land + min_contact * fs]
         if not len(later) or seg[later].min() >= 0:
             continue
         deep = later[seg[later] <= 0.5 * seg[later].min()]
         to = int(deep[0])
-        out.append(((p0 + refine_extremum(seg, ic)) / fs, (p0 + refine_extremum(seg, to)) / fs))
+        flat = land + int(np.argmax(seg[land:to]))
+        k = land
+        while k > 0 and seg[k] < 0:
+            k -= 1
+        zero = k + seg[k] / (seg[k] - seg[k + 1]) if seg[k] >= 0 else float(land)
+        out.append({"landing_min_s": (p0 + refine_extremum(seg, land)) / fs,
+                    "zero_s": (p0 + zero) / fs,
+                    "after_deg": float(-seg[land:flat].sum() / fs),
+                    "push_off_s": (p0 + refine_extremum(seg, to)) / fs})
     return out
+
+
+def landing_of(cycles: list[dict[str, float]], heel_deg: float) -> str:
+    """``"heel"`` or ``"forefoot"``: how one foot lands, from all its cycles.
+
+    After a heel landing the foot slaps down: its toes-down rotation goes on for 10-25
+    degrees after its fastest point (the landing minimum) until the foot is flat. After a
+    forefoot (or flat, midfoot) landing the ground stops that rotation at contact, and the
+    heel drops (toes-up): at most a few degrees follow. The median over the foot's cycles
+    is compared with ``heel_deg`` (a runner lands alike stride after stride; one stride's
+    value is disturbed by a turn or a misaligned axis).
+    """
+    return "heel" if np.median([c["after_deg"] for c in cycles]) > heel_deg else "forefoot"
 
 
 def unloading(up: np.ndarray, fs: float, start_s: float, window_s: float) -> float:
@@ -218,12 +250,17 @@ class FootImuEventDetection:
     min_contact_s
         Shortest contact: toe-off is searched this long after IC at the earliest, s
         (default ``imu.foot.min_contact_s``).
+    heel_landing_deg
+        A foot whose toes-down rotation goes on by more than this after its landing minimum
+        (median over its strides) lands on the heel, deg (default
+        ``imu.foot.heel_landing_deg``; see :func:`landing_of`).
 
     Attributes
     ----------
     contacts_
         One row per contact in time order: ``side`` (from the sensor's position), ``ic_s``,
-        ``to_s``.
+        ``to_s``, and ``landing`` (``"heel"`` or ``"forefoot"``, per foot: which rule timed
+        IC, see :func:`landing_of`).
     activity_
         ``"running"``, ``"walking"`` or ``None`` (no contacts), from the duty factor.
     duty_factor_
@@ -238,9 +275,11 @@ class FootImuEventDetection:
 
     def __init__(self, lowpass_hz: float | None = None, min_swing_peak_dps: float | None = None,
                  min_stride_s: float | None = None, max_stride_s: float | None = None,
-                 to_window_s: float | None = None, min_contact_s: float | None = None) -> None:
+                 to_window_s: float | None = None, min_contact_s: float | None = None,
+                 heel_landing_deg: float | None = None) -> None:
         self.to_window_s = given_or_default(to_window_s, "imu.foot.to_window_s")
         self.min_contact_s = given_or_default(min_contact_s, "imu.foot.min_contact_s")
+        self.heel_landing_deg = given_or_default(heel_landing_deg, "imu.foot.heel_landing_deg")
         self.lowpass_hz = given_or_default(lowpass_hz, "imu.foot.lowpass_hz")
         self.min_swing_peak_dps = given_or_default(min_swing_peak_dps,
                                                    "imu.foot.min_swing_peak_dps")
@@ -277,15 +316,19 @@ class FootImuEventDetection:
             w = lowpass(sensor.gyr[:, 2], imu.fs, self.lowpass_hz)
             peaks = swing_peaks(w, imu.fs, self.min_swing_peak_dps, self.min_stride_s,
                                 self.max_stride_s)
-            events = cycle_minima(w, peaks, imu.fs, 1.5, self.min_contact_s)
+            cycles = cycle_minima(w, peaks, imu.fs, 1.5, self.min_contact_s)
             up = lowpass(sensor.acc[:, 1], imu.fs, self.lowpass_hz)
-            events = [(ic, unloading(up, imu.fs, to, self.to_window_s)) for ic, to in events]
+            landing = landing_of(cycles, self.heel_landing_deg) if cycles else ""
+            key = "zero_s" if landing == "heel" else "landing_min_s"
+            events = [(c[key], unloading(up, imu.fs, c["push_off_s"], self.to_window_s),
+                       landing) for c in cycles]
             if not events:
                 self.warnings_.append(f"{imu.path.name}: {pos}: no running or walking found "
                                       "(no regular swing of the foot)")
             side = imu.sensors[pos].side or "?"
-            rows += [{"side": side, "ic_s": ic, "to_s": to} for ic, to in events if to > ic]
-        self.contacts_ = (pd.DataFrame(rows, columns=["side", "ic_s", "to_s"])
+            rows += [{"side": side, "ic_s": ic, "to_s": to, "landing": landing}
+                     for ic, to, landing in events if to > ic]
+        self.contacts_ = (pd.DataFrame(rows, columns=["side", "ic_s", "to_s", "landing"])
                           .sort_values("ic_s", ignore_index=True))
         self.activity_, self.duty_factor_ = name_activity(self.contacts_)
         return self
