@@ -23,7 +23,7 @@ gaitmap (Küderle et al. 2024, JOSS 9:6202) has no running event detector: its
 long enough to search, and heel-strike / toe-off windows sized for walking), so it is the
 cross-check of the walking benchmark (``validate_imu_walking.py``), not of this one.
 
-Run: ``python benchmarks/validate_imu_running.py [--quick]`` (about a minute on two cores).
+Run: ``python benchmarks/validate_imu_running.py [--quick]`` (about 20 s on two cores).
 """
 
 from __future__ import annotations
