@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from stridelab.store import schema
 from stridelab.store.accounts import NotFoundError
@@ -138,6 +138,24 @@ class Analyses:
             rows = conn.execute(select(AN).where(AN.c.athlete_id == athlete_id)
                                 .order_by(AN.c.created_at.desc(), AN.c.id.desc()))
             return [_analysis(r) for r in rows]
+
+    def latest_for(self, athlete_ids: list[int]) -> dict[int, AnalysisRow]:
+        """The newest analysis of each of these athletes (those with one), in one query.
+
+        The same row as ``for_athlete(a)[0]`` (newest created, then highest id), without
+        its summary and findings (a list shows neither).
+        """
+        if not athlete_ids:
+            return {}
+        light = [c for c in AN.c if c.name not in ("summary_json", "findings_json")]
+        rank = func.row_number().over(partition_by=AN.c.athlete_id,
+                                      order_by=(AN.c.created_at.desc(), AN.c.id.desc()))
+        ranked = (select(*light, rank.label("rank"))
+                  .where(AN.c.athlete_id.in_(sorted(set(athlete_ids)))).subquery())
+        query = select(*(ranked.c[c.name] for c in light)).where(ranked.c.rank == 1)
+        with self.engine.connect() as conn:
+            rows = [_analysis(r) for r in conn.execute(query)]
+        return {r.athlete_id: r for r in rows}
 
     def uploads(self, analysis_id: int) -> list[UploadRow]:
         """The files of one analysis, in the order uploaded."""

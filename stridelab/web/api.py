@@ -13,7 +13,7 @@ import math
 import secrets
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, StreamingResponse
@@ -27,6 +27,7 @@ from stridelab.store.analyses import Analyses, AnalysisRow
 from stridelab.store.balance import BalanceLog
 from stridelab.store.db import ActivityStore
 from stridelab.store.workouts import WorkoutLog
+from stridelab.web.cache import LRUCache
 from stridelab.web.security import Caller, require_user
 from stridelab.web.uploads import CHUNK, UploadError, UploadWriter
 
@@ -41,6 +42,9 @@ TRENDS = {"cadence_spm": "Cadence (steps/min)", "contact_time_ms": "Contact time
 #: non-positive one names nothing, and would fail in the database (PostgreSQL: integer out
 #: of range; SQLite past 64 bits: OverflowError), a 500 instead of a 404.
 MAX_ID = 2**31 - 1
+#: Weekly load tables and spikes, keyed by the athlete, the day and every run they come from.
+LOAD_CACHE: LRUCache[dict[str, Any]] = LRUCache(512)
+L = TypeVar("L", ActivityStore, WorkoutLog, BalanceLog)
 
 
 # -- access -------------------------------------------------------------------------------------
@@ -53,6 +57,22 @@ def accounts(request: Request) -> Accounts:
 def analyses(request: Request) -> Analyses:
     """The app's analyses."""
     return request.app.state.analyses
+
+
+def log_of(request: Request, kind: type[L], athlete_id: int) -> L:
+    """An athlete's part of the training log (runs, workouts, balance), opened once per app.
+
+    Opening one checks the database's schema (a query); the objects hold nothing but the
+    engine and the athlete's id, so each app keeps one per athlete and kind. Callers check
+    the caller's right to the athlete first.
+    """
+    logs: dict[tuple[type, int], Any] | None = getattr(request.app.state, "logs", None)
+    if logs is None:
+        logs = request.app.state.logs = {}
+    log = logs.get((kind, athlete_id))
+    if log is None:
+        log = logs[(kind, athlete_id)] = kind(request.app.state.settings.db, athlete_id)
+    return log
 
 
 def _id_or_404(object_id: int, what: str) -> None:
@@ -71,13 +91,19 @@ def athlete_or_404(request: Request, who: Caller, athlete_id: int) -> Athlete:
 
 def analysis_or_404(request: Request, who: Caller, analysis_id: int) -> AnalysisRow:
     """The analysis when the caller may see its athlete; 404 otherwise."""
+    return analysis_and_athlete_or_404(request, who, analysis_id)[0]
+
+
+def analysis_and_athlete_or_404(request: Request, who: Caller,
+                                analysis_id: int) -> tuple[AnalysisRow, Athlete]:
+    """The analysis and its athlete when the caller may see the athlete; 404 otherwise."""
     _id_or_404(analysis_id, "analysis")
     try:
         row = analyses(request).get(analysis_id)
-        accounts(request).athlete_for(who.user, row.athlete_id)
+        athlete = accounts(request).athlete_for(who.user, row.athlete_id)
     except NotFoundError:
         raise HTTPException(404, "no such analysis") from None
-    return row
+    return row, athlete
 
 
 def _owner_of(request: Request, table, object_id: int, who: Caller, what: str) -> int:
@@ -423,8 +449,7 @@ def trends(request: Request, who: Who, athlete_id: int) -> dict[str, Any]:
                 {"t": row.finished_at or row.created_at, "value": value,
                  "error": error if isinstance(error, int | float) else None,
                  "analysis_id": row.id, "kind": row.kind})
-    db = request.app.state.settings.db
-    for record in BalanceLog(db, athlete_id).sessions():
+    for record in log_of(request, BalanceLog, athlete_id).sessions():
         for key, value in record.measures.items():
             if isinstance(value, int | float) and math.isfinite(value):
                 name = f"balance:{record.condition}:{key}"
@@ -437,16 +462,27 @@ def trends(request: Request, who: Who, athlete_id: int) -> dict[str, Any]:
 @router.get("/athletes/{athlete_id}/load")
 def load(request: Request, who: Who, athlete_id: int, weeks: int = 8) -> dict[str, Any]:
     """Weekly running load and the guards (10 % rule; spikes, Frandsen 2025)."""
-    from stridelab.load import metrics
-
     athlete_or_404(request, who, athlete_id)
-    runs_list = ActivityStore(request.app.state.settings.db,
-                              athlete_id).activities(include_non_running=False)
+    runs_list = log_of(request, ActivityStore, athlete_id).activities(include_non_running=False)
     if not runs_list:
         return {"weeks": [], "spikes": [], "activities": 0}
+    n_weeks = max(2, min(weeks, 52))
+    today = date.today()
+    # the same runs on the same day give the same table: computed once (pandas, ~20 ms),
+    # again whenever a run is added, changed or removed, or the day changes
+    key = (request.app.state.settings.db, athlete_id, today, n_weeks,
+           tuple((a.id, a.start_utc, a.utc_offset_s, a.sport, a.distance_m, a.moving_s,
+                  a.timer_s, a.elapsed_s, a.rpe) for a in runs_list))
+    return LOAD_CACHE.get_or_make(key, lambda: _load_json(runs_list, today, n_weeks))
+
+
+def _load_json(runs_list: list, today: date, n_weeks: int) -> dict[str, Any]:
+    """The weekly table and the spikes of the last 60 days (:func:`load`'s answer)."""
+    from stridelab.load import metrics
+
     runs = metrics.runs_frame(runs_list)
-    last = max(date.today(), max(runs["day"]))
-    table = metrics.weekly_totals(runs, last, max(2, min(weeks, 52)))
+    last = max(today, max(runs["day"]))
+    table = metrics.weekly_totals(runs, last, n_weeks)
     out_weeks = [{"week": week.isoformat(), "runs": int(r.runs),
                   "distance_km": round(float(r.distance_km), 2),
                   "time_h": round(float(r.time_h), 2),
@@ -454,7 +490,7 @@ def load(request: Request, who: Who, athlete_id: int, weeks: int = 8) -> dict[st
                   else round(float(r.distance_change_pct), 1),
                   "ten_pct_broken": bool(r.ten_pct_broken)}
                  for week, r in table.iterrows()]
-    since = date.today() - timedelta(days=60)
+    since = today - timedelta(days=60)
     spikes = [{"activity_id": s.activity_id, "start": s.start_utc.isoformat(),
                "distance_km": round(s.distance_km, 2), "spike_pct": s.spike_pct,
                "band": s.band, "hazard_ratio": s.hazard_ratio}
@@ -468,7 +504,7 @@ def load(request: Request, who: Who, athlete_id: int, weeks: int = 8) -> dict[st
 def activities(request: Request, who: Who, athlete_id: int) -> list[dict[str, Any]]:
     """The athlete's imported watch activities."""
     athlete_or_404(request, who, athlete_id)
-    rows = ActivityStore(request.app.state.settings.db, athlete_id).activities()
+    rows = log_of(request, ActivityStore, athlete_id).activities()
     return [{"id": a.id, "start": a.start_utc.isoformat(), "sport": a.sport,
              "distance_m": a.distance_m, "duration_s": a.duration_s, "device": a.device}
             for a in rows]
@@ -478,14 +514,19 @@ def activities(request: Request, who: Who, athlete_id: int) -> list[dict[str, An
 def activity(request: Request, who: Who, activity_id: int) -> dict[str, Any]:
     """One imported activity's summary."""
     owner = _owner_of(request, schema.activity, activity_id, who, "activity")
-    return ActivityStore(request.app.state.settings.db, owner).summary(activity_id)
+    return log_of(request, ActivityStore, owner).summary(activity_id)
 
 
 @router.get("/athletes/{athlete_id}/workouts")
 def workouts(request: Request, who: Who, athlete_id: int) -> list[dict[str, Any]]:
     """Logged strength and balance exercises, newest first."""
     athlete_or_404(request, who, athlete_id)
-    entries = WorkoutLog(request.app.state.settings.db, athlete_id).entries()
+    return workouts_json(request, athlete_id)
+
+
+def workouts_json(request: Request, athlete_id: int) -> list[dict[str, Any]]:
+    """An athlete's logged exercises, newest first (the caller's right checked before)."""
+    entries = log_of(request, WorkoutLog, athlete_id).entries()
     return [_entry_json(e) for e in reversed(entries)]
 
 
@@ -506,7 +547,7 @@ def log_workout(request: Request, who: Who, athlete_id: int,
     if exercise is None:
         raise HTTPException(422, f"unknown exercise {body.exercise_id!r}")
     target = body.target_reps or max(s.reps for s in body.sets)
-    entry = WorkoutLog(request.app.state.settings.db, athlete_id).add(
+    entry = log_of(request, WorkoutLog, athlete_id).add(
         body.day, exercise.id, target, exercise.unit, [s.reps for s in body.sets],
         [s.load_kg for s in body.sets], body.rpe, body.note)
     return _entry_json(entry)
@@ -516,22 +557,26 @@ def log_workout(request: Request, who: Who, athlete_id: int,
 def workout(request: Request, who: Who, entry_id: int) -> dict[str, Any]:
     """One logged exercise."""
     owner = _owner_of(request, schema.workout_entry, entry_id, who, "workout")
-    return _entry_json(WorkoutLog(request.app.state.settings.db, owner).get(entry_id))
+    return _entry_json(log_of(request, WorkoutLog, owner).get(entry_id))
 
 
 @router.delete("/workouts/{entry_id}", status_code=204)
 def delete_workout(request: Request, who: Who, entry_id: int) -> None:
     """Remove a logged exercise (logged by mistake)."""
     owner = _owner_of(request, schema.workout_entry, entry_id, who, "workout")
-    WorkoutLog(request.app.state.settings.db, owner).delete(entry_id)
+    log_of(request, WorkoutLog, owner).delete(entry_id)
 
 
 @router.get("/athletes/{athlete_id}/balance")
 def balance(request: Request, who: Who, athlete_id: int) -> list[dict[str, Any]]:
     """The athlete's stored balance tests."""
     athlete_or_404(request, who, athlete_id)
-    return [_balance_json(r) for r in
-            BalanceLog(request.app.state.settings.db, athlete_id).sessions()]
+    return balance_json(request, athlete_id)
+
+
+def balance_json(request: Request, athlete_id: int) -> list[dict[str, Any]]:
+    """An athlete's balance tests (the caller's right checked before)."""
+    return [_balance_json(r) for r in log_of(request, BalanceLog, athlete_id).sessions()]
 
 
 def _balance_json(r) -> dict[str, Any]:
@@ -543,4 +588,4 @@ def _balance_json(r) -> dict[str, Any]:
 def balance_session(request: Request, who: Who, record_id: int) -> dict[str, Any]:
     """One balance test."""
     owner = _owner_of(request, schema.balance_session, record_id, who, "balance test")
-    return _balance_json(BalanceLog(request.app.state.settings.db, owner).get(record_id))
+    return _balance_json(log_of(request, BalanceLog, owner).get(record_id))

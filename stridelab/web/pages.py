@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from stridelab.errors import StridelabError
 from stridelab.web import api
+from stridelab.web.cache import LRUCache, read_json
 from stridelab.web.security import (
     COOKIE,
     REPORT_CSP,
@@ -31,6 +32,8 @@ from stridelab.web.security import (
 from stridelab.web.settings import Settings
 
 router = APIRouter(include_in_schema=False)
+#: Parsed program.json files of analyses (read by the athlete and workouts pages).
+PROGRAMS: LRUCache[Any] = LRUCache(256)
 templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 
 #: What each result file holds, shown beside its download link.
@@ -244,11 +247,9 @@ def home(request: Request, who: Caller = Depends(require_user)) -> RedirectRespo
 @router.get("/athletes")
 def athletes_page(request: Request, who: Caller = Depends(require_user)) -> HTMLResponse:
     """The athletes the user looks after, with their latest analysis."""
-    rows = []
-    for athlete in request.app.state.accounts.athletes(who.user):
-        latest = request.app.state.analyses.for_athlete(athlete.id)[:1]
-        rows.append((athlete, latest[0] if latest else None))
-    return render(request, "athletes.html", rows=rows)
+    athletes = request.app.state.accounts.athletes(who.user)
+    latest = request.app.state.analyses.latest_for([a.id for a in athletes])
+    return render(request, "athletes.html", rows=[(a, latest.get(a.id)) for a in athletes])
 
 
 @router.post("/athletes")
@@ -281,8 +282,8 @@ def athlete_page(request: Request, athlete_id: int,
     """An athlete: analyses, trends, load and guards, program week, workouts, balance."""
     athlete = api.athlete_or_404(request, who, athlete_id)
     rows = request.app.state.analyses.for_athlete(athlete_id)
-    workouts = api.workouts(request, who, athlete_id)
-    balance = api.balance(request, who, athlete_id)[-5:]
+    workouts = api.workouts_json(request, athlete_id)
+    balance = api.balance_json(request, athlete_id)[-5:]
     return render(request, "athlete.html", athlete=athlete, analyses=rows,
                   workouts=workouts[:10], workout_count=len(workouts), balance=balance,
                   program=_program_week(request, rows), names=_exercise_names())
@@ -295,16 +296,18 @@ def _exercise_names() -> dict[str, str]:
 
 
 def _program_week(request: Request, rows) -> dict[str, Any] | None:
-    """The current week of the program of the latest finished analysis (program.json)."""
-    import json
+    """The current week of the program of the latest finished analysis (program.json).
 
+    ``rows``: analyses of an athlete the caller may see. The file (~260 kB) is parsed once
+    per content (:data:`PROGRAMS`, keyed by the analysis and the file's time and size).
+    """
     for row in rows:
         if row.status != "done":
             continue
-        path = api.results_folder(request, row) / "program.json"
-        if not path.is_file():
+        program = read_json(PROGRAMS, ("program", row.id),
+                            api.results_folder(request, row) / "program.json")
+        if program is None:
             continue
-        program = json.loads(path.read_text(encoding="utf-8"))
         weeks = program.get("weeks") or []
         if not weeks:
             return None
@@ -359,7 +362,7 @@ def workouts_page(request: Request, athlete_id: int,
     grouped = sorted(groups.items(), key=lambda kv: rank(kv[0]))
     first = sorted(planned, key=lambda k: rank(library[k].category))  # warm-ups last
     return render(request, "workouts.html", athlete=athlete,
-                  entries=api.workouts(request, who, athlete_id),
+                  entries=api.workouts_json(request, athlete_id),
                   planned=[(library[k], planned[k]) for k in first],
                   program=program, groups=grouped,
                   names={k: e.name for k, e in library.items()}, today=date.today())
@@ -371,8 +374,7 @@ def workouts_page(request: Request, athlete_id: int,
 def analysis_page(request: Request, analysis_id: int,
                   who: Caller = Depends(require_user)) -> HTMLResponse:
     """Progress while it runs; then the report, the annotated video, findings and files."""
-    row = api.analysis_or_404(request, who, analysis_id)
-    athlete = api.athlete_or_404(request, who, row.athlete_id)
+    row, athlete = api.analysis_and_athlete_or_404(request, who, analysis_id)
     files = api.result_files(request, row)
     names = {f["name"] for f in files}
     return render(request, "analysis.html", row=row, athlete=athlete, files=files,
