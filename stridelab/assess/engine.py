@@ -236,9 +236,9 @@ class Assessment:
                 i, zero = self._zero_band(rule, value, edges, i)
                 factor, note = self._tolerance(rule.tolerance_key, value, edges, unit)
                 conf, keys = conf * factor, (rule.tolerance_key,)
-            elif _finite(m.get("error")) and side is None:
+            elif _finite(m.get("error")) and (side is None or _per_leg_errors(summary)):
                 factor, note = _measured_error(value, edges, unit, _finite(m.get("error")),
-                                               summary)
+                                               summary, side)
                 conf *= factor
             band = rule.bands[i]
             ctx = _context(value, unit, edges, i, side, sides_text, rule, summary)
@@ -506,8 +506,13 @@ def _strike_index_note(summary: Mapping, side: str | None, band: Band) -> str:
             "strike index, the foot angle is an estimate of it from the markers.")
 
 
+def _per_leg_errors(summary: Mapping) -> bool:
+    """Whether the summary's measured errors hold for each leg's value (sensors: they do)."""
+    return summary.get("kind") == "wearable sensors"
+
+
 def _measured_error(value: float, edges: list[float], unit: str, error: float,
-                    summary: Mapping) -> tuple[float, str]:
+                    summary: Mapping, side: str | None = None) -> tuple[float, str]:
     """Confidence factor and note for a mean within its measured error of a band's edge."""
     nearest = min(edges, key=lambda e: abs(value - e))
     d = abs(value - nearest)
@@ -516,9 +521,12 @@ def _measured_error(value: float, edges: list[float], unit: str, error: float,
     fs = _finite(summary.get("sampling_rate_hz"))
     sensors = summary.get("kind") == "wearable sensors"
     at = (f" at {fs:g} {'Hz' if sensors else 'fps'}") if fs else ""
+    # a sensor's angles were checked against the markers' own angles, its times against plates
+    against = "motion capture" if sensors and unit.startswith("deg") else "force plates"
     return 0.5 + 0.5 * d / error, (
-        f" Measured from {'wearable sensors' if sensors else 'video'}{at}, this mean carries an error of about "
-        f"+/-{format_value(error, unit)} (against force plates), so it could belong to the "
+        f" Measured from {'wearable sensors' if sensors else 'video'}{at}, this "
+        f"{'value' if side else 'mean'} carries an error of about "
+        f"+/-{format_value(error, unit)} (against {against}), so it could belong to the "
         f"band on the other side of the {format_value(nearest, unit)} line.")
 
 

@@ -78,7 +78,8 @@ def header(summary: dict, generated: datetime) -> str:
         ("Kind", summary.get("kind")), ("View", summary.get("view")),
         ("Events from", summary.get("source")),
         ("Setting", (summary.get("axes") or {}).get("setting")),
-        ("Marker set", summary.get("markerset")),
+        ("Marker set", None if summary.get("kind") == "wearable sensors"
+         else summary.get("markerset")),
         ("Sampling rate", f"{rate:g} Hz" if finite(rate) else None),
         ("Duration", f"{duration:.1f} s" if finite(duration) else None),
         ("Contacts", f"{n.get('L', 0)} left / {n.get('R', 0)} right" if n else None),
@@ -225,6 +226,17 @@ def filming_section(summary: dict) -> str:
             f"{filming.guidance_html()}</details></section>")
 
 
+PARTIAL_REAR = (
+    '<p class="sl-note">Some phases cannot be bounded from this view: seen from behind, '
+    "the pelvis passing over the foot and the foot's most forward point are not visible, "
+    "so mid-stance, take-off, mid-swing and terminal swing need a side view.</p>")
+PARTIAL_SENSORS = (
+    '<p class="sl-note">Some phases cannot be bounded from wearable sensors: they give the '
+    "contacts but no positions (the pelvis passing over the foot, the foot's highest and "
+    "most forward points), so mid-stance, take-off, mid-swing and terminal swing need video "
+    "or motion capture. Loading and flight are given.</p>")
+
+
 def phases_section(summary: dict, strides: pd.DataFrame) -> str:
     """Stacked phase bars per side and the same numbers as a table."""
     means = plots.phase_means(summary, strides)
@@ -234,9 +246,7 @@ def phases_section(summary: dict, strides: pd.DataFrame) -> str:
         return ('<section id="phases"><h2>Phases of the stride</h2><p class="sl-note">No '
                 "phase data in these results.</p></section>")
     svg = plots.phase_bars_svg(summary, strides) if not partial else (
-        '<p class="sl-note">Some phases cannot be bounded from this view: seen from behind, '
-        "the pelvis passing over the foot and the foot's most forward point are not visible, "
-        "so mid-stance, take-off, mid-swing and terminal swing need a side view.</p>")
+        PARTIAL_SENSORS if summary.get("kind") == "wearable sensors" else PARTIAL_REAR)
     sides = [s for s in ("L", "R") if s in means]
     head = "".join(f'<th class="sl-{s.lower()}">{plots.SIDE_NAMES[s]}</th>' for s in sides)
     rows = "".join(

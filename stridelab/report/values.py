@@ -17,9 +17,9 @@ SI_FORMULA = "SI = (R \u2212 L) / (0.5 \u00d7 (R + L)) \u00d7 100 (Robinson 1987
 
 
 _SUFFIX_UNITS = {"_ms": "ms", "_spm": "steps/min", "_deg": "deg", "_cm": "cm", "_pct": "%",
-                 "_ratio": "", "_m": "m", "_s": "s"}
+                 "_ratio": "", "_m": "m", "_s": "s", "_dps": "deg/s"}
 _DIGITS = {"ms": 0, "steps/min": 1, "ratio": 3, "": 3, "deg": 1, "cm": 1, "%": 1,
-           "% of stride": 1, "m": 3, "s": 3}
+           "% of stride": 1, "m": 3, "s": 3, "deg/s": 0}
 
 
 def label(key: str) -> str:
