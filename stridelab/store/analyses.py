@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from stridelab.store import schema
 from stridelab.store.accounts import NotFoundError
@@ -30,6 +30,17 @@ UP = schema.upload
 FINAL = ("done", "failed", "cancelled")
 #: An analysis interrupted by this many server restarts is failed, not tried again.
 MAX_ATTEMPTS = 2
+# The reads of every page, built once: SQLAlchemy then only binds the values.
+_GET = select(AN).where(AN.c.id == bindparam("analysis_id"))
+_FOR_ATHLETE = (select(AN).where(AN.c.athlete_id == bindparam("athlete_id"))
+                .order_by(AN.c.created_at.desc(), AN.c.id.desc()))
+_UPLOADS = select(UP).where(UP.c.analysis_id == bindparam("analysis_id")).order_by(UP.c.id)
+_LIGHT = [c for c in AN.c if c.name not in ("summary_json", "findings_json")]
+_RANKED = (select(*_LIGHT, func.row_number().over(
+    partition_by=AN.c.athlete_id, order_by=(AN.c.created_at.desc(), AN.c.id.desc()))
+    .label("rank")).where(AN.c.athlete_id.in_(bindparam("athlete_ids", expanding=True)))
+    .subquery())
+_LATEST = select(*(_RANKED.c[c.name] for c in _LIGHT)).where(_RANKED.c.rank == 1)
 
 
 @dataclass(frozen=True)
@@ -127,7 +138,7 @@ class Analyses:
     def get(self, analysis_id: int) -> AnalysisRow:
         """One analysis by id (:class:`NotFoundError` when there is none)."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(AN).where(AN.c.id == analysis_id)).first()
+            row = conn.execute(_GET, {"analysis_id": analysis_id}).first()
         if row is None:
             raise NotFoundError(f"no analysis {analysis_id}")
         return _analysis(row)
@@ -135,8 +146,7 @@ class Analyses:
     def for_athlete(self, athlete_id: int) -> list[AnalysisRow]:
         """An athlete's analyses, newest first."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(AN).where(AN.c.athlete_id == athlete_id)
-                                .order_by(AN.c.created_at.desc(), AN.c.id.desc()))
+            rows = conn.execute(_FOR_ATHLETE, {"athlete_id": athlete_id})
             return [_analysis(r) for r in rows]
 
     def latest_for(self, athlete_ids: list[int]) -> dict[int, AnalysisRow]:
@@ -147,21 +157,15 @@ class Analyses:
         """
         if not athlete_ids:
             return {}
-        light = [c for c in AN.c if c.name not in ("summary_json", "findings_json")]
-        rank = func.row_number().over(partition_by=AN.c.athlete_id,
-                                      order_by=(AN.c.created_at.desc(), AN.c.id.desc()))
-        ranked = (select(*light, rank.label("rank"))
-                  .where(AN.c.athlete_id.in_(sorted(set(athlete_ids)))).subquery())
-        query = select(*(ranked.c[c.name] for c in light)).where(ranked.c.rank == 1)
         with self.engine.connect() as conn:
-            rows = [_analysis(r) for r in conn.execute(query)]
+            rows = [_analysis(r) for r in conn.execute(
+                _LATEST, {"athlete_ids": sorted(set(athlete_ids))})]
         return {r.athlete_id: r for r in rows}
 
     def uploads(self, analysis_id: int) -> list[UploadRow]:
         """The files of one analysis, in the order uploaded."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(UP).where(UP.c.analysis_id == analysis_id)
-                                .order_by(UP.c.id))
+            rows = conn.execute(_UPLOADS, {"analysis_id": analysis_id})
             return [UploadRow(**r._mapping) for r in rows]
 
     def upload(self, upload_id: int) -> UploadRow:

@@ -7,7 +7,6 @@ object the caller may not see is answered 404, exactly as one that does not exis
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 import secrets
@@ -28,6 +27,7 @@ from stridelab.store.balance import BalanceLog
 from stridelab.store.db import ActivityStore
 from stridelab.store.workouts import WorkoutLog
 from stridelab.web.cache import LRUCache
+from stridelab.web.progress import ProgressFeed
 from stridelab.web.security import Caller, require_user
 from stridelab.web.uploads import CHUNK, UploadError, UploadWriter
 
@@ -380,21 +380,18 @@ def cancel_analysis(request: Request, who: Who, analysis_id: int) -> dict[str, A
 
 @router.get("/analyses/{analysis_id}/events")
 async def analysis_events(request: Request, who: Who, analysis_id: int) -> StreamingResponse:
-    """Server-Sent Events: the analysis's progress every half second until it ends."""
+    """Server-Sent Events: the analysis's progress (each change within half a second).
+
+    One reader per analysis serves every page that follows it (:mod:`stridelab.web.progress`).
+    """
     analysis_or_404(request, who, analysis_id)
-    store = analyses(request)
+    feed = getattr(request.app.state, "progress", None)
+    if feed is None:
+        feed = request.app.state.progress = ProgressFeed(analyses(request))
 
     async def stream():
-        last = None
-        while True:
-            row = await asyncio.to_thread(store.get, analysis_id)
-            state = row.progress()
-            if state != last:
-                yield f"data: {json.dumps(state)}\n\n"
-                last = state
-            if row.final or await request.is_disconnected():
-                return
-            await asyncio.sleep(0.5)
+        async for state in feed.follow(analysis_id, request.is_disconnected):
+            yield f"data: {json.dumps(state)}\n\n"
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

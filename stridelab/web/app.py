@@ -24,6 +24,7 @@ from stridelab.store.accounts import Accounts
 from stridelab.store.analyses import Analyses
 from stridelab.web import api, docs, pages
 from stridelab.web.jobs import Executor, JobRunner
+from stridelab.web.progress import ProgressFeed
 from stridelab.web.security import CSP, HEADERS
 from stridelab.web.settings import Settings
 
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, executor: Executor | None = Non
         warm_up()
         app.state.accounts = Accounts(settings.db)
         app.state.analyses = Analyses(settings.db)
+        app.state.progress = ProgressFeed(app.state.analyses)
+        app.state.logs = {}
         app.state.jobs = JobRunner(settings, executor)
         if run_jobs:
             app.state.jobs.begin()
