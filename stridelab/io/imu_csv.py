@@ -441,9 +441,11 @@ def _position(sensor: str, stream: _Stream, layout: dict, positions: dict[str, s
         return stem
     if layout.get("position") and (not sensor or len(_sensor_names(stream)) == 1):
         return layout["position"]
-    raise InputFileError(stream.path, f"cannot tell where sensor {sensor or stream.path.stem!r}"
-                                      " was worn: give positions={name: position}, "
-                                      f"positions being {', '.join(POSITIONS)}")
+    name = sensor or stream.path.stem
+    raise InputFileError(stream.path, f"cannot tell where sensor {name!r} was worn: give "
+                                      f"--sensor {name}=POSITION (from Python: "
+                                      "positions={name: position}), POSITION one of "
+                                      f"{', '.join(POSITIONS)}")
 
 
 def _sensor_names(stream: _Stream) -> set[str]:
