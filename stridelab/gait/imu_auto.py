@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from stridelab.errors import InputFileError
 from stridelab.gait.base import CONTACT_COLUMNS
 from stridelab.io.imu import ImuRecording
 
@@ -32,13 +33,14 @@ def _detector(kind: str) -> Any:
     return BackImuEventDetection()
 
 
-def choose_positions(positions: list[str]) -> str | None:
+def choose_positions(rec: ImuRecording) -> str | None:
     """The sensor kind to time contacts from: ``foot``, ``shank``, ``back`` or ``None``.
 
-    Both feet first, then both shanks, then the lower back (both sides from one sensor),
-    then a single foot or shank (one side only).
+    Both feet first, then both shanks (each with a gyroscope: their events need one), then
+    the lower back (both sides from one sensor), then a single foot or shank (one side only).
     """
-    have = set(positions)
+    have = {p for p in rec.positions
+            if p == "lower_back" or rec.sensors[p].gyr is not None}
     for kind in ("foot", "shank"):
         if {f"left_{kind}", f"right_{kind}"} <= have:
             return kind
@@ -61,7 +63,8 @@ class ImuAutoEventDetection:
     Attributes
     ----------
     contacts_, warnings_
-        As every detector's (:class:`~stridelab.gait.base.EventDetector`).
+        As every detector's (:class:`~stridelab.gait.base.EventDetector`). A single foot or
+        shank sensor (one side only) is refused: strides and steps need both feet.
     source_
         The sensors and the method, in words (the summary's ``source``).
     activity_
@@ -79,7 +82,7 @@ class ImuAutoEventDetection:
         """Find the contacts in ``rec`` (an ImuRecording in the body frame)."""
         if not isinstance(rec, ImuRecording):
             raise TypeError(f"detect() needs an ImuRecording, got {type(rec).__name__}")
-        kind = choose_positions(rec.positions) if self.kind == "auto" else self.kind
+        kind = choose_positions(rec) if self.kind == "auto" else self.kind
         self.kind_ = kind
         if kind is None:
             self.detector_ = None
@@ -88,6 +91,11 @@ class ImuAutoEventDetection:
                               f"{', '.join(rec.positions) or 'none'}): no contacts"]
             self.source_, self.activity_ = "wearable sensors", None
             return self
+        one_side = [p for p in (f"left_{kind}", f"right_{kind}") if p in rec.sensors]
+        if kind in ("foot", "shank") and len(one_side) == 1:
+            raise InputFileError(rec.path, f"only one {kind} sensor ({one_side[0]}): strides "
+                                 f"and steps need both feet; add the other {kind}'s sensor, "
+                                 "or a lower-back sensor")
         det = _detector(kind).detect(rec)
         self.detector_ = det
         self.contacts_ = det.contacts_

@@ -337,7 +337,8 @@ def _activity(vert: np.ndarray, fs: float, ics: np.ndarray, tos: np.ndarray) -> 
         return "unknown"
     if np.std(finite) < threshold("imu.back.min_motion_std_g"):  # still: no gait at all
         return "unknown"
-    period = stride_period(finite, fs, min_s=0.25, max_s=2.0)
+    period = stride_period(finite, fs, min_s=threshold("imu.back.rhythm_min_s"),
+                           max_s=threshold("imu.back.rhythm_max_s"))
     return "walking" if period is not None else "unknown"
 
 

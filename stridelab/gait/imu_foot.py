@@ -108,7 +108,8 @@ def swing_peaks(w: np.ndarray, fs: float, min_peak: float, min_stride_s: float,
                 max_stride_s: float) -> np.ndarray:
     """Indices of the mid-swing peaks of a sagittal angular velocity ``w`` (deg/s).
 
-    Peaks above ``min_peak`` at least 60 % of the dominant stride period apart (the period
+    Peaks above ``min_peak`` at least ``imu.foot.peak_spacing_periods`` (60 %) of the
+    dominant stride period apart (the period
     from the signal's autocorrelation, :func:`stridelab.signal.stride_period`), so the
     smaller positive bumps of stance are not taken; none without a rhythm in
     ``[min_stride_s, max_stride_s]``.
@@ -116,9 +117,10 @@ def swing_peaks(w: np.ndarray, fs: float, min_peak: float, min_stride_s: float,
     period = stride_period(np.nan_to_num(w), fs, min_stride_s, max_stride_s)
     if period is None:
         return np.array([], dtype=int)
+    spacing = threshold("imu.foot.peak_spacing_periods")
     peaks, props = find_peaks(np.nan_to_num(w, nan=-np.inf), height=min_peak,
-                              distance=max(1, int(0.6 * period * fs)),
-                              prominence=0.5 * min_peak)
+                              distance=max(1, int(spacing * period * fs)),
+                              prominence=threshold("imu.foot.peak_prominence_share") * min_peak)
     return peaks
 
 
@@ -316,7 +318,8 @@ class FootImuEventDetection:
             w = lowpass(sensor.gyr[:, 2], imu.fs, self.lowpass_hz)
             peaks = swing_peaks(w, imu.fs, self.min_swing_peak_dps, self.min_stride_s,
                                 self.max_stride_s)
-            cycles = cycle_minima(w, peaks, imu.fs, 1.5, self.min_contact_s)
+            cycles = cycle_minima(w, peaks, imu.fs, threshold("imu.foot.max_cycle_periods"),
+                                  self.min_contact_s)
             up = lowpass(sensor.acc[:, 1], imu.fs, self.lowpass_hz)
             landing = landing_of(cycles, self.heel_landing_deg) if cycles else ""
             key = "zero_s" if landing == "heel" else "landing_min_s"

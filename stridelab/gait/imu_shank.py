@@ -31,7 +31,7 @@ from scipy.signal import find_peaks
 from stridelab.gait.imu_foot import check_imu, name_activity, refine_extremum, swing_peaks
 from stridelab.io.imu import ImuRecording
 from stridelab.signal import lowpass
-from stridelab.thresholds import given_or_default
+from stridelab.thresholds import given_or_default, threshold
 
 if TYPE_CHECKING:
     from typing import Self  # Python 3.11; annotations only
@@ -41,15 +41,17 @@ SHANK_POSITIONS = ("left_shank", "right_shank")
 
 
 def shank_events(w: np.ndarray, peaks: np.ndarray, fs: float, min_contact: float,
-                 max_cycle: float = 1.5) -> list[tuple[float, float]]:
+                 max_cycle: float | None = None) -> list[tuple[float, float]]:
     """IC and TO (s) per mid-swing-to-mid-swing cycle of a shank angular velocity ``w``.
 
     IC: the first local minimum once ``w`` has turned negative after the mid-swing peak.
     TO: the steepest fall of ``w`` between its highest value after IC (the late-stance
     maximum) and the swing minimum (the deepest local minimum at least ``min_contact``
     seconds after IC: the landing's rebound makes minima just after it). Cycles longer than
-    ``max_cycle`` median cycles are skipped.
+    ``max_cycle`` median cycles (default ``imu.foot.max_cycle_periods``) are skipped.
     """
+    if max_cycle is None:
+        max_cycle = threshold("imu.foot.max_cycle_periods")
     out: list[tuple[float, float]] = []
     if len(peaks) < 2:
         return out

@@ -102,6 +102,9 @@ class ImuRecording:
         The column layout it was read with (``gaitmap``, ``phyphox``, ``generic``...).
     warnings
         Problems met while reading (gaps filled, units guessed, a sensor turned over...).
+    source_fs
+        The slowest rate any of its files was recorded at (Hz), when files of different
+        rates were put on one clock at ``fs`` (their highest); ``None``: ``fs`` itself.
     """
 
     sensors: dict[str, ImuSensor]
@@ -109,6 +112,7 @@ class ImuRecording:
     path: Path
     layout: str = "generic"
     warnings: list[str] = field(default_factory=list)
+    source_fs: float | None = None
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
@@ -116,6 +120,11 @@ class ImuRecording:
         if len(lengths) > 1:
             raise ValueError(f"sensors of different lengths {sorted(lengths)}: synchronise "
                              "them first")
+
+    @property
+    def effective_fs(self) -> float:
+        """The rate the timing is only as good as: the slowest source rate, else ``fs``."""
+        return float(min(self.fs, self.source_fs)) if self.source_fs else float(self.fs)
 
     @property
     def positions(self) -> list[str]:

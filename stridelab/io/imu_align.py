@@ -53,6 +53,7 @@ over) and says so in a warning naming it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from importlib import resources
 
@@ -60,18 +61,20 @@ import numpy as np
 import tomllib
 from scipy.spatial.transform import Rotation
 
+from stridelab.errors import InputFileError
 from stridelab.io.imu import G, ImuRecording, ImuSensor
 from stridelab.signal import stride_period
 from stridelab.thresholds import threshold
 
-__all__ = ["align_to_body", "gravity_direction", "heading_rotation", "rotation_to_up"]
+__all__ = ["align_to_body", "gravity_direction", "heading_rotation", "moving_mean",
+           "rotation_to_up"]
 
 _AXES = {"x": 0, "y": 1, "z": 2}
 
 
-def _moving_mean(x: np.ndarray, n: int) -> np.ndarray:
+def moving_mean(x: np.ndarray, n: int) -> np.ndarray:
     """Centred moving mean over ``n`` samples along axis 0 (edges: shorter windows)."""
-    n = max(int(n), 1)
+    n = min(max(int(n), 1), max(len(x), 1))  # never wider than the signal
     x2 = x.reshape(len(x), -1)
     kernel = np.ones(n)
     num = np.apply_along_axis(lambda c: np.convolve(c, kernel, mode="same"), 0, x2)
@@ -99,12 +102,12 @@ def still_mask(acc: np.ndarray, gyr: np.ndarray | None, fs: float) -> np.ndarray
     """
     n = max(int(round(threshold("imu.align.still_window_s") * fs)), 3)
     norm = np.linalg.norm(np.nan_to_num(acc), axis=1)
-    mean = _moving_mean(norm, n)
-    sd = np.sqrt(np.maximum(_moving_mean(norm**2, n) - mean**2, 0.0))
+    mean = moving_mean(norm, n)
+    sd = np.sqrt(np.maximum(moving_mean(norm**2, n) - mean**2, 0.0))
     mask = sd < threshold("imu.align.still_acc_sd")
     mask &= np.abs(mean - G) < 3 * threshold("imu.align.still_acc_sd") + 0.5
     if gyr is not None:
-        speed = _moving_mean(np.linalg.norm(np.nan_to_num(gyr), axis=1), n)
+        speed = moving_mean(np.linalg.norm(np.nan_to_num(gyr), axis=1), n)
         mask &= speed < threshold("imu.align.still_gyr_dps")
     return mask & np.isfinite(acc).all(axis=1)
 
@@ -232,7 +235,7 @@ def _pitch_sign(pitch_rate: np.ndarray, fs: float, position: str) -> float:
         return 1.0 if hi >= -lo else -1.0
     angle = np.cumsum(w) / fs
     window = int(round(threshold("imu.align.pitch_detrend_s") * fs))
-    angle = angle - _moving_mean(angle, window)
+    angle = angle - moving_mean(angle, window)
     med = np.median(angle)
     hi, lo = np.percentile(angle, [99, 1])
     return 1.0 if (med - lo) >= (hi - med) else -1.0
@@ -363,12 +366,17 @@ def align_to_body(rec: ImuRecording, up: dict[str, str] | None = None) -> ImuRec
         if sensor.frame == "body":
             sensors[pos] = sensor
             continue
-        g_dir, how = gravity_direction(sensor, rec.fs)
+        try:
+            g_dir, how = gravity_direction(sensor, rec.fs)
+        except ValueError as exc:
+            raise InputFileError(rec.path, str(exc)) from None
         spec = expected.get(pos, expected.get("*"))
         if spec and float(np.dot(g_dir, _axis_vector(spec))) < 0:
             angle = np.degrees(np.arccos(np.clip(np.dot(g_dir, _axis_vector(spec)), -1, 1)))
+            worn = ("upside down" if angle > threshold("imu.align.upside_down_deg")
+                    else "on its side")
             warnings.append(
-                f"The {pos.replace('_', ' ')} sensor was worn upside down (gravity "
+                f"The {pos.replace('_', ' ')} sensor was worn {worn} (gravity "
                 f"{angle:.0f} degrees from its expected up axis {spec}); turned over.")
         if how == "mean":
             warnings.append(
@@ -378,8 +386,7 @@ def align_to_body(rec: ImuRecording, up: dict[str, str] | None = None) -> ImuRec
         levelled = _rotate(sensor, r1)
         r2 = heading_rotation(levelled, rec.fs)
         sensors[pos] = _rotate(sensor, r2 @ r1)
-    return ImuRecording(sensors=sensors, fs=rec.fs, path=rec.path, layout=rec.layout,
-                        warnings=warnings)
+    return dataclasses.replace(rec, sensors=sensors, warnings=warnings)
 
 
 def _known_layouts() -> set[str]:

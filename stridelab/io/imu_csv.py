@@ -56,7 +56,7 @@ from scipy.signal import find_peaks
 
 from stridelab.errors import InputFileError
 from stridelab.io.imu import POSITIONS, G, ImuRecording, ImuSensor
-from stridelab.io.imu_align import align_to_body
+from stridelab.io.imu_align import align_to_body, moving_mean
 from stridelab.signal import true_runs
 from stridelab.thresholds import threshold
 
@@ -179,11 +179,31 @@ def _detect_layout(path: Path, text: str) -> tuple[str, dict]:
                                f"{', '.join(layouts)}")
 
 
-def _match_channel(name: str, layout: dict) -> tuple[str, str] | None:
-    """``(sensor, channel)`` for a normalised header name, or ``None``."""
+def _strip(name: str, layout: dict) -> str:
+    """A normalised header name without the layout's ``strip_suffixes`` (Shimmer's _CAL)."""
     for suffix in layout.get("strip_suffixes", []):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
+    return name
+
+
+def _time_kind(name: str, layout: dict) -> str | None:
+    """``"s"`` or ``"ms"`` when ``name`` is one of the layout's time columns, else ``None``.
+
+    Like the channels, a time column may carry a device name before it and a stripped
+    suffix after it (``Shimmer_ABCD_Timestamp_Unix_CAL``).
+    """
+    name = _strip(name, layout)
+    for kind, key in (("ms", "time_ms"), ("s", "time")):
+        for cand in (n.lower() for n in layout.get(key, [])):
+            if name == cand or name.endswith("_" + cand):
+                return kind
+    return None
+
+
+def _match_channel(name: str, layout: dict) -> tuple[str, str] | None:
+    """``(sensor, channel)`` for a normalised header name, or ``None``."""
+    name = _strip(name, layout)
     for channel, names in layout.get("channels", {}).items():
         for cand in names:
             if name == cand:
@@ -228,8 +248,6 @@ def _read_stream(path: Path, layout: dict) -> _Stream:
         df = df.iloc[:, 1:]
     stream = _Stream(path=path, time=None, time_unit=None)
     refuse = {k.lower(): v for k, v in layout.get("refuse", {}).items()}
-    time_s = {n.lower() for n in layout.get("time", [])}
-    time_ms = {n.lower() for n in layout.get("time_ms", [])}
     for col in df.columns:
         if n_header > 1:
             sensor, (name, unit) = _norm_name(col[0])[0], _norm_name(col[-1])
@@ -239,9 +257,10 @@ def _read_stream(path: Path, layout: dict) -> _Stream:
             name, unit = _norm_name(col)
             if name in refuse:
                 raise InputFileError(path, f"column {str(col)!r}: {refuse[name]}")
-            if stream.time is None and (name in time_s or name in time_ms):
+            kind = _time_kind(name, layout)
+            if stream.time is None and kind is not None:
                 stream.time = _numeric(path, str(col), df[col], decimal)
-                stream.time_unit = ("ms" if name in time_ms or unit == "ms" else
+                stream.time_unit = ("ms" if kind == "ms" or unit == "ms" else
                                     "s" if unit == "s" else
                                     None if layout.get("time_unit", "auto") == "auto" else
                                     layout["time_unit"])
@@ -338,11 +357,6 @@ def _acc_unit(path: Path, who: str, acc: np.ndarray, declared: str | None,
     return _ACC_UNITS[found]
 
 
-def _moving_mean(x: np.ndarray, n: int) -> np.ndarray:
-    kernel = np.ones(max(n, 1)) / max(n, 1)
-    return np.column_stack([np.convolve(c, kernel, mode="same") for c in x.T])
-
-
 def _gyr_rad_ratio(acc: np.ndarray, gyr: np.ndarray, fs: float) -> float | None:
     """Gravity's turning rate (rad/s) over the gyroscope's rate across it (its own numbers).
 
@@ -350,8 +364,8 @@ def _gyr_rad_ratio(acc: np.ndarray, gyr: np.ndarray, fs: float) -> float | None:
     without enough rotation to tell.
     """
     n = max(int(0.05 * fs), 1)
-    a = _moving_mean(np.nan_to_num(acc), n)
-    w = _moving_mean(np.nan_to_num(gyr), n)
+    a = moving_mean(np.nan_to_num(acc), n)
+    w = moving_mean(np.nan_to_num(gyr), n)
     norm = np.linalg.norm(a, axis=1)
     u = a / np.maximum(norm, 1e-9)[:, None]
     turn = np.linalg.norm(np.gradient(u, axis=0) * fs, axis=1)
@@ -428,9 +442,10 @@ def _saturation(path: Path, who: str, acc: np.ndarray, fs: float) -> str | None:
 # --------------------------------------------------------------------------- assembly
 def _position(sensor: str, stream: _Stream, layout: dict, positions: dict[str, str]
               ) -> str:
+    wanted = {str(k).lower(): v for k, v in positions.items()}
     for key in (sensor, stream.path.stem, stream.path.name):
-        if key and key in positions:
-            return positions[key]
+        if key and key.lower() in wanted:
+            return wanted[key.lower()]
     default = {k.lower(): v for k, v in layout.get("positions", {}).items()}
     if sensor in default:
         return default[sensor]
@@ -444,8 +459,22 @@ def _position(sensor: str, stream: _Stream, layout: dict, positions: dict[str, s
     name = sensor or stream.path.stem
     raise InputFileError(stream.path, f"cannot tell where sensor {name!r} was worn: give "
                                       f"--sensor {name}=POSITION (from Python: "
-                                      "positions={name: position}), POSITION one of "
+                                      f"positions={{{name!r}: POSITION}}), POSITION one of "
                                       f"{', '.join(POSITIONS)}")
+
+
+def check_duration(rec: ImuRecording) -> None:
+    """Refuse a recording shorter than ``imu.read.min_duration_s`` (too few strides).
+
+    Raises
+    ------
+    InputFileError
+        Naming the file, its length and what is needed.
+    """
+    need = threshold("imu.read.min_duration_s")
+    if rec.duration < need:
+        raise InputFileError(rec.path, f"only {rec.duration:.2f} s of samples: at least "
+                                       f"{need:g} s (a few strides of each foot) are needed")
 
 
 def _sensor_names(stream: _Stream) -> set[str]:
@@ -548,6 +577,8 @@ def read_imu(source: str | Path | list[str | Path], layout: str | Path | None = 
     # channels onto the grid, grouped by body position
     grouped: dict[str, dict[str, np.ndarray]] = {}
     origin: dict[str, tuple[Path, dict[str, str | None]]] = {}
+    paths_of: dict[str, dict[str, Path]] = {}
+    rate_of = {id(st): r for st, r in zip(streams, rates, strict=True)}
     for st, t in zip(streams, times, strict=True):
         keep = np.r_[True, np.diff(t) > 0]
         for (sensor, channel), values in st.channels.items():
@@ -559,8 +590,12 @@ def read_imu(source: str | Path | list[str | Path], layout: str | Path | None = 
             ok = np.isfinite(v)
             if ok.sum() < 2:
                 raise InputFileError(st.path, f"column {channel} of {sensor or pos} is empty")
+            if not ok.all():  # missing values are gaps too: filled only when short
+                warnings += [w.replace("gaps", f"gaps in {channel}", 1)
+                             for w in _gaps(st.path, t[keep][ok], rate_of[id(st)])]
             grouped[pos][channel] = np.interp(grid, t[keep][ok], v[ok])
             origin.setdefault(pos, (st.path, {}))[1][channel] = st.units.get((sensor, channel))
+            paths_of.setdefault(pos, {})[channel] = st.path
 
     sensors: dict[str, ImuSensor] = {}
     for pos, chans in grouped.items():
@@ -584,7 +619,8 @@ def read_imu(source: str | Path | list[str | Path], layout: str | Path | None = 
             gyr_decl = next((u for c, u in units.items() if c.startswith("gyr") and u), None)
             if gyr_decl is None and table.get("gyr_unit", "auto") != "auto":
                 gyr_decl = table["gyr_unit"]
-            factor, w = _gyr_unit(path, who, acc, gyr, rate, gyr_decl)
+            gyr_path = paths_of[pos].get("gyr_x", path)
+            factor, w = _gyr_unit(gyr_path, who, acc, gyr, rate, gyr_decl)
             gyr = gyr * factor
             if w:
                 warnings.append(w)
@@ -593,7 +629,8 @@ def read_imu(source: str | Path | list[str | Path], layout: str | Path | None = 
             warnings.append(w)
         sensors[pos] = ImuSensor(pos, acc, gyr, frame="sensor")
     rec = ImuRecording({p: sensors[p] for p in POSITIONS if p in sensors}, rate, paths[0],
-                       layout=name, warnings=warnings)
+                       layout=name, warnings=warnings, source_fs=rates[slowest])
+    check_duration(rec)
     if align:
         up = table.get("up")
         rec = align_to_body(rec, up={"*": up} if up else ({} if up == "" else None))

@@ -58,14 +58,16 @@ class ImuReader:
 
     def read(self, source: str | Path | Sequence[str | Path] | ImuRecording) -> ImuReader:
         """Read ``source`` (paths, or a recording to align when in the sensor frame)."""
+        from stridelab.io.imu_csv import check_duration, read_imu
+
         if isinstance(source, ImuRecording):
+            check_duration(source)
             if any(s.frame != "body" for s in source.sensors.values()):
                 from stridelab.io.imu_align import align_to_body
 
                 source = align_to_body(source)
             self.recording_ = source
             return self
-        from stridelab.io.imu_csv import read_imu
 
         self.recording_ = read_imu(source, layout=self.layout, positions=self.positions,
                                    fs=self.fs)

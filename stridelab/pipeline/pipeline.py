@@ -365,7 +365,7 @@ class Pipeline:
             imu.drop_sides(summary)
         else:
             summary.warnings += _symmetry_warnings(summary)
-        set_imu_errors(summary, getattr(det, "kind_", None), rec.fs)
+        set_imu_errors(summary, getattr(det, "kind_", None), rec.effective_fs)
         apply_gates(summary)
         return AnalysisResult(strides=strides, summary=summary, contacts=contacts,
                               recording=stand_in, measures=measures, imu=rec)

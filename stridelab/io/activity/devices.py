@@ -155,8 +155,26 @@ _UNIT_WORDS = {"strides_min": "strides/min", "spm": "steps/min", "steps_min": "s
                "rpm": "strides/min", "pct": "%", "percent": "%", "w": "W", "watts": "W"}
 
 
+def _as_numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as floats; a cell that holds text (not a number, not empty) is refused.
+
+    Raises
+    ------
+    InputFileError
+        Naming the column and the first row (1-based, after the header) with text.
+    """
+    cells = frame[column]
+    values = pd.to_numeric(cells, errors="coerce")
+    text = values.isna() & cells.notna() & (cells.astype(str).str.strip() != "")
+    if text.any():
+        row = int(np.flatnonzero(text.to_numpy())[0])
+        raise InputFileError(frame.attrs.get("path", ""), f"column {column!r}, row {row + 1}: "
+                             f"{str(cells.iloc[row])!r} is not a number")
+    return values.to_numpy(dtype=float, copy=True)
+
+
 def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, copy=True)
+    values = _as_numbers(frame, column)
     values[~np.isfinite(values) | (values <= 0)] = np.nan  # zero: the device had no value
     return values
 
@@ -170,8 +188,8 @@ def _channel_values(frame: pd.DataFrame, hit: tuple[str, str | None], device: st
     if channel == "cadence_spm":
         fraction = f"{device}_fractional_cadence"
         if fraction in frame.columns and column == f"{device}_cadence":
-            extra = pd.to_numeric(frame[fraction], errors="coerce").fillna(0.0)
-            raw = raw + extra.to_numpy(dtype=float)
+            extra = np.nan_to_num(_as_numbers(frame, fraction))
+            raw = raw + extra
             used = f"{column} + {fraction}"
     how = "named in the column"
     if unit is None:
@@ -192,6 +210,7 @@ def _read_table(path: Path) -> pd.DataFrame:
     if frame.empty:
         raise InputFileError(path, "the table has no rows")
     frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame.attrs["path"] = path
     return frame
 
 
@@ -208,6 +227,30 @@ def _device_columns(frame: pd.DataFrame) -> dict[str, dict[str, tuple[str, str |
         channel, unit = hit
         found.setdefault(prefix, {}).setdefault(channel, (column, unit))
     return found
+
+
+def _devices_of(found: dict[str, dict]) -> tuple[str, ...]:
+    """The prefixes naming at least two channels (a stray ``avg_hr`` is not a device)."""
+    return tuple(d for d, channels in found.items() if len(channels) >= 2)
+
+
+def groups_column(frame: pd.DataFrame) -> str | None:
+    """The column naming the runner of each row (several runs in one file), if any."""
+    return next((c for c in GROUP_COLUMNS if c in frame.columns), None)
+
+
+def _check_increasing(path: Path, column: str, time_s: np.ndarray, frame: pd.DataFrame
+                      ) -> None:
+    """Refuse a time column that stalls or goes back within one runner's rows."""
+    group = groups_column(frame)
+    labels = frame[group].astype(str).to_numpy() if group else np.zeros(len(time_s))
+    same = labels[1:] == labels[:-1]
+    bad = np.flatnonzero(same & (np.diff(time_s) <= 0))
+    if bad.size:
+        row = int(bad[0]) + 1
+        raise InputFileError(path, f"column {column!r} does not increase at row {row + 1} "
+                             f"({time_s[row - 1]:g} then {time_s[row]:g}): not one recording "
+                             "(split the file there)")
 
 
 def read_two_devices(path: str | Path,
@@ -239,6 +282,7 @@ def read_two_devices(path: str | Path,
     path = Path(path)
     frame = _read_table(path)
     found = _device_columns(frame)
+    notes: list[str] = []
     if devices is not None:
         devices = (devices[0].strip().lower(), devices[1].strip().lower())
         missing = [d for d in devices if d not in found]
@@ -246,6 +290,12 @@ def read_two_devices(path: str | Path,
             have = ", ".join(found) or "none"
             raise InputFileError(path, f"no columns of device(s) {', '.join(missing) or devices[0]}"
                                  f" to compare (devices found: {have})")
+    elif len(found) != 2 and len(_devices_of(found)) == 2:
+        devices = _devices_of(found)
+        ignored = sorted(set(found) - set(devices))
+        found = {d: found[d] for d in devices}
+        notes.append(f"column prefix(es) {', '.join(ignored)} name one channel only: not "
+                     "taken as devices")
     elif len(found) != 2:
         if len(found) < 2:
             have = f"only '{next(iter(found))}'" if found else "none"
@@ -261,12 +311,13 @@ def read_two_devices(path: str | Path,
         raise InputFileError(path, f"devices '{a}' ({', '.join(found[a])}) and '{b}' "
                              f"({', '.join(found[b])}) record no channel in common")
     time_column = next((c for c in TIME_COLUMNS if c in frame.columns), None)
-    notes: list[str] = []
     if time_column is not None:
         time_s = pd.to_numeric(frame[time_column], errors="coerce").to_numpy(dtype=float)
     if time_column is None or not np.isfinite(time_s).all():
         time_s = np.arange(len(frame), dtype=float)
         notes.append("no usable time column: rows taken as one second apart")
+    else:
+        _check_increasing(path, time_column, time_s, frame)
     values: dict[str, dict[str, np.ndarray]] = {}
     columns: dict[str, dict[str, str]] = {}
     for channel in shared:
@@ -278,7 +329,7 @@ def read_two_devices(path: str | Path,
     cadence = {d: (values["cadence_spm"][d] if "cadence_spm" in values
                    else _channel_values(frame, found[d]["cadence_spm"], d, "cadence_spm")[0])
                for d in devices if "cadence_spm" in found[d]}
-    group_column = next((c for c in GROUP_COLUMNS if c in frame.columns), None)
+    group_column = groups_column(frame)
     groups = (frame[group_column].astype(str).to_numpy() if group_column is not None
               else None)
     only = {d: [c for c in found[d] if c not in shared] for d in devices}
