@@ -97,7 +97,8 @@ class WorkoutLog(LogPart):
             query = query.where(E.c.exercise_id == exercise_id)
         with self.store.reading() as conn:
             rows = conn.execute(query.order_by(E.c.day, E.c.id)).all()
-            return [_entry(conn, r) for r in rows]
+            sets = _sets_of(conn, [r[0] for r in rows])
+        return [_from_row(r, sets.get(r[0], [])) for r in rows]
 
     def exercises(self) -> list[str]:
         """Ids of the exercises logged, in the order first logged."""
@@ -114,10 +115,25 @@ class WorkoutLog(LogPart):
             conn.execute(E.delete().where(E.c.id == entry_id))
 
 
-def _entry(conn, row) -> WorkoutEntry:
-    sets = conn.execute(select(S.c.reps, S.c.load_kg).where(S.c.entry_id == row[0])
-                        .order_by(S.c.set_no)).all()
+def _sets_of(conn, entry_ids: list[int]) -> dict[int, list[tuple]]:
+    """The ``(reps, load_kg)`` of each entry's sets in order, by entry id: one query."""
+    out: dict[int, list[tuple]] = {}
+    for start in range(0, len(entry_ids), 500):  # bounded IN lists
+        chunk = entry_ids[start:start + 500]
+        rows = conn.execute(select(S.c.entry_id, S.c.reps, S.c.load_kg)
+                            .where(S.c.entry_id.in_(chunk))
+                            .order_by(S.c.entry_id, S.c.set_no)).all()
+        for entry_id, reps, load in rows:
+            out.setdefault(entry_id, []).append((reps, load))
+    return out
+
+
+def _from_row(row, sets: list[tuple]) -> WorkoutEntry:
     return WorkoutEntry(id=row[0], day=date.fromisoformat(row[1]), exercise_id=row[2],
                         target_reps=row[3], unit=row[4],
                         reps=tuple(int(r) for r, _ in sets),
                         loads_kg=tuple(x for _, x in sets), rpe=row[5], note=row[6])
+
+
+def _entry(conn, row) -> WorkoutEntry:
+    return _from_row(row, _sets_of(conn, [row[0]]).get(row[0], []))
