@@ -179,6 +179,20 @@ def _detect_layout(path: Path, text: str) -> tuple[str, dict]:
                                f"{', '.join(layouts)}")
 
 
+def imu_layout_of(text: str) -> str | None:
+    """The layout a CSV's first lines (text) match, or ``None`` when none does.
+
+    For callers that must tell a sensor file by its content, e.g. an upload.
+    """
+    lines = text.lstrip("\ufeff").splitlines()
+    if len(lines) < 2:
+        return None
+    try:
+        return _detect_layout(Path("upload"), "\n".join(lines[:2]))[0]
+    except (InputFileError, StopIteration, csv.Error):
+        return None
+
+
 def _strip(name: str, layout: dict) -> str:
     """A normalised header name without the layout's ``strip_suffixes`` (Shimmer's _CAL)."""
     for suffix in layout.get("strip_suffixes", []):

@@ -337,9 +337,9 @@ async def upload(request: Request, who: Who, athlete_id: int,
             stored.append(writer.finish())
             budget -= stored[-1].size_bytes
         kinds = {s.analysis_kind for s in stored}
-        if session and (kinds != {"video"} or len(stored) < 2):
-            raise HTTPException(422, "a session is two or three clips of one run "
-                                     "(videos only)")
+        if session and (len(kinds) != 1 or kinds - {"video", "sensors"} or len(stored) < 2):
+            raise HTTPException(422, "a session is two or three clips of one run (videos "
+                                     "only), or the sensor files of one run (CSV only)")
     except BaseException as exc:  # refused or cut off: keep none of the request's files
         if writer is not None:
             writer.abort()

@@ -23,8 +23,10 @@ from stridelab.errors import StridelabError
 #: Kind -> (suffix the stored file gets, what the analysis is).
 KINDS = {"video": (".mp4", "video"), "mov": (".mov", "video"), "webm": (".webm", "video"),
          "avi": (".avi", "video"), "c3d": (".c3d", "mocap"), "trc": (".trc", "mocap"),
-         "fit": (".fit", "watch"), "gpx": (".gpx", "watch"), "tcx": (".tcx", "watch")}
-ACCEPTED = "videos (MP4, MOV, WebM, AVI), motion capture (C3D, TRC), watch files (FIT, GPX, TCX)"
+         "fit": (".fit", "watch"), "gpx": (".gpx", "watch"), "tcx": (".tcx", "watch"),
+         "imu": (".csv", "sensors")}
+ACCEPTED = ("videos (MP4, MOV, WebM, AVI), motion capture (C3D, TRC), watch files (FIT, GPX, "
+            "TCX), wearable-sensor CSV files (accelerometer and gyroscope)")
 CHUNK = 1 << 20
 
 
@@ -56,6 +58,10 @@ def sniff(head: bytes) -> str | None:
             return "gpx"
         if "<TrainingCenterDatabase" in text:
             return "tcx"
+    from stridelab.io.imu_csv import imu_layout_of
+
+    if "\n" in text and imu_layout_of(text) is not None:
+        return "imu"
     return None
 
 

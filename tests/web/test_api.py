@@ -76,6 +76,29 @@ def test_a_lab_trial_is_analysed_outside_the_request_with_progress_and_results(
     assert page.status_code == 200 and f"/analyses/{queued['id']}/report" in page.text
 
 
+def test_a_wearable_sensor_file_is_analysed_like_a_clip(running_web, shared_file):
+    """A real lower-back accelerometer export (Shimmer, running) through the upload page's API."""
+    sensor = shared_file("imu/running_sacrum/Sample_test_data.csv")
+    running_web.user("coach@example.org", "clinician")
+    client = running_web.signed_in("coach@example.org")
+    athlete = _athlete(client)
+    upload = ("belt sensor.csv", sensor.read_bytes(), "text/csv")
+    (queued,) = client.post(f"/api/athletes/{athlete}/analyses",
+                            files=[("files", upload)]).json()
+    assert queued["kind"] == "sensors"
+    done = _wait(client, queued["id"])
+    assert done["status"] == "done", done["error"]
+    assert done["summary"]["kind"] == "wearable sensors"
+    assert "lower_back" in done["summary"]["source"]
+    assert {"summary.json", "strides.csv", "report.html"} <= {f["name"] for f in done["files"]}
+    trends = client.get(f"/api/athletes/{athlete}/trends").json()
+    assert trends["cadence_spm"]["points"][0]["analysis_id"] == queued["id"]
+    # a CSV that is not a sensor file is refused by its content, in one line
+    other = ("notes.csv", b"date,weight\n2026-11-30,72\n", "text/csv")
+    refused = client.post(f"/api/athletes/{athlete}/analyses", files=[("files", other)])
+    assert refused.status_code == 415 and "notes.csv" in refused.json()["detail"]
+
+
 def test_a_watch_file_goes_into_that_athletes_training_load_only(running_web, tmp_path):
     from stridelab.io.activity.synth import encode_run
 
