@@ -188,13 +188,7 @@ class Pipeline:
         self._report(f"reading {name}")
         rec = _default(self.reader, RecordingReader).read(source).recording_
         self._report("detecting events and phases")
-        result = self.analyse_gait(rec)
-        if out is not None:
-            result.save_data(out)
-        self.assess(result)
-        if out is not None:
-            result.save_findings(out)
-        return result
+        return self._save_and_assess(self.analyse_gait(rec), out)
 
     def _run_imu(self, source, out) -> AnalysisResult:
         from stridelab.io.imu import ImuRecording
@@ -210,7 +204,10 @@ class Pipeline:
         reader = self.reader if isinstance(self.reader, ImuReader) else None
         rec = _default(reader, ImuReader).read(source).recording_
         self._report("detecting events and phases")
-        result = self.analyse_imu(rec)
+        return self._save_and_assess(self.analyse_imu(rec), out)
+
+    def _save_and_assess(self, result: AnalysisResult, out) -> AnalysisResult:
+        """Write the data files, then assess, then write the findings (as each is ready)."""
         if out is not None:
             result.save_data(out)
         self.assess(result)
