@@ -90,10 +90,9 @@ def stand_in_recording(rec: ImuRecording) -> Recording:
     ``view == "imu"`` no forward position is known, so the phases bounded by positions
     (mid-stance to take-off, the swing's) are left out instead of guessed.
     """
-    rec_ = Recording(points={"_": np.full((rec.n_samples, 3), np.nan)}, fs=rec.fs,
+    return Recording(points={"_": np.full((rec.n_samples, 3), np.nan)}, fs=rec.fs,
                      path=rec.path, markerset=IMU_MARKERSET, frame="engine",
                      axes={"view": "imu"}, warnings=[])
-    return rec_
 
 
 def unknown_sides(contacts: pd.DataFrame) -> bool:
@@ -105,7 +104,8 @@ def label_alternating(contacts: pd.DataFrame) -> pd.DataFrame:
     """Contacts of unknown side labelled L, R, L... in time order (steps alternate).
 
     Only the step-to-step structure is used from the labels: the per-side values are then
-    removed from the summary (:func:`drop_sides`), since which foot is which is unknown.
+    removed from the summary (:func:`drop_sides`) and the sides set back to ``"?"`` in the
+    strides table, since which foot is which is unknown.
     """
     out = contacts.sort_values("ic_s").reset_index(drop=True).copy()
     out["side"] = ["L" if i % 2 == 0 else "R" for i in range(len(out))]

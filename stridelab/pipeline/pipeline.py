@@ -360,6 +360,7 @@ class Pipeline:
         summary.markerset_allows = []
         if sideless:
             imu.drop_sides(summary)
+            strides["side"] = contacts["side"] = "?"  # the L/R labels only paired the steps
         else:
             summary.warnings += _symmetry_warnings(summary)
         set_imu_errors(summary, getattr(det, "kind_", None), rec.effective_fs)

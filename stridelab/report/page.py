@@ -64,10 +64,20 @@ def _when(stamp: object) -> str | None:
         return str(stamp)
 
 
+def _contacts_text(summary: dict) -> str | None:
+    """``"42 left / 42 right"``; the total when the sides are unknown (one lower-back sensor)."""
+    n = summary.get("n_contacts") or {}
+    if not n:
+        return None
+    if n.get("L") is None and n.get("R") is None:
+        count = ((summary.get("metrics") or {}).get("contact_time_ms") or {}).get("count")
+        return f"{count} (left and right unknown)" if count else None
+    return f"{n.get('L') or 0} left / {n.get('R') or 0} right"
+
+
 def header(summary: dict, generated: datetime) -> str:
     """Title, what was analysed and how, and the warnings (prominent)."""
     file = summary.get("file") or "unknown file"
-    n = summary.get("n_contacts") or {}
     rate, duration = summary.get("sampling_rate_hz"), summary.get("duration_s")
     strike = (summary.get("foot_strike") or {}).get("overall")
     clips = (summary.get("session") or {}).get("clips") or []
@@ -82,7 +92,7 @@ def header(summary: dict, generated: datetime) -> str:
          else summary.get("markerset")),
         ("Sampling rate", f"{rate:g} Hz" if finite(rate) else None),
         ("Duration", f"{duration:.1f} s" if finite(duration) else None),
-        ("Contacts", f"{n.get('L', 0)} left / {n.get('R', 0)} right" if n else None),
+        ("Contacts", _contacts_text(summary)),
         ("Foot strike", strike), ("Recorded", _when(summary.get("start_time"))),
         ("Report date", f"{generated:%Y-%m-%d %H:%M}"),
     ], names=("Clips", "File"))

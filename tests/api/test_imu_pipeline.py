@@ -83,7 +83,9 @@ def test_sensor_without_sides_gives_no_left_right(shared_file):
     body = np.column_stack([acc[n:], acc[:n], np.full(n, np.nan)]) * 9.80665
     rec = ImuRecording({"lower_back": ImuSensor("lower_back", body, frame="body")}, 500.0,
                        folder / "trial0")
-    s = stridelab.analyze(rec, report=False).summary.to_dict()
+    result = stridelab.analyze(rec, report=False)
+    s = result.summary.to_dict()
+    assert set(result.strides.side) == {"?"}  # the pairing labels are not shown as sides
     assert "left_right" in s["unavailable"]
     assert s["metrics"]["contact_time_ms"]["L"] is None
     assert all(v is None for v in s["symmetry_index_pct"].values())
