@@ -209,6 +209,35 @@ def unloading(up: np.ndarray, fs: float, start_s: float, window_s: float) -> flo
     return refine_extremum(jerk, k) / fs
 
 
+def sagittal_swing(imu: ImuRecording, pos: str, lowpass_hz: float, min_peak: float,
+                   min_stride_s: float, max_stride_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """A sensor's low-passed sagittal angular velocity (deg/s) and its mid-swing peaks.
+
+    The shared first step of the foot and shank detectors (:func:`swing_peaks`).
+    """
+    w = lowpass(imu.sensors[pos].gyr[:, 2], imu.fs, lowpass_hz)
+    return w, swing_peaks(w, imu.fs, min_peak, min_stride_s, max_stride_s)
+
+
+def contact_rows(imu: ImuRecording, pos: str, events: list[tuple[float, float]],
+                 warnings: list[str], **columns: object) -> list[dict]:
+    """One row per ``(ic_s, to_s)`` of a sensor (``to > ic``), its side and ``columns``.
+
+    With no event at all, a warning that the sensor shows no gait is appended to
+    ``warnings``.
+    """
+    if not events:
+        warnings.append(f"{imu.path.name}: {pos}: no running or walking found (no regular "
+                        f"swing of the {pos.split('_')[-1]})")
+    side = imu.sensors[pos].side or "?"
+    return [{"side": side, "ic_s": ic, "to_s": to, **columns} for ic, to in events if to > ic]
+
+
+def contacts_table(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """The contacts of every sensor in time order."""
+    return pd.DataFrame(rows, columns=columns).sort_values("ic_s", ignore_index=True)
+
+
 def name_activity(contacts: pd.DataFrame) -> tuple[str | None, float]:
     """``("running"|"walking", duty factor)`` from contacts of one or both feet.
 
@@ -314,24 +343,16 @@ class FootImuEventDetection:
         self.source_ = self.SOURCE
         rows = []
         for pos in feet:
-            sensor = imu.sensors[pos]
-            w = lowpass(sensor.gyr[:, 2], imu.fs, self.lowpass_hz)
-            peaks = swing_peaks(w, imu.fs, self.min_swing_peak_dps, self.min_stride_s,
-                                self.max_stride_s)
+            w, peaks = sagittal_swing(imu, pos, self.lowpass_hz, self.min_swing_peak_dps,
+                                      self.min_stride_s, self.max_stride_s)
             cycles = cycle_minima(w, peaks, imu.fs, threshold("imu.foot.max_cycle_periods"),
                                   self.min_contact_s)
-            up = lowpass(sensor.acc[:, 1], imu.fs, self.lowpass_hz)
+            up = lowpass(imu.sensors[pos].acc[:, 1], imu.fs, self.lowpass_hz)
             landing = landing_of(cycles, self.heel_landing_deg) if cycles else ""
             key = "zero_s" if landing == "heel" else "landing_min_s"
-            events = [(c[key], unloading(up, imu.fs, c["push_off_s"], self.to_window_s),
-                       landing) for c in cycles]
-            if not events:
-                self.warnings_.append(f"{imu.path.name}: {pos}: no running or walking found "
-                                      "(no regular swing of the foot)")
-            side = imu.sensors[pos].side or "?"
-            rows += [{"side": side, "ic_s": ic, "to_s": to, "landing": landing}
-                     for ic, to, landing in events if to > ic]
-        self.contacts_ = (pd.DataFrame(rows, columns=["side", "ic_s", "to_s", "landing"])
-                          .sort_values("ic_s", ignore_index=True))
+            events = [(c[key], unloading(up, imu.fs, c["push_off_s"], self.to_window_s))
+                      for c in cycles]
+            rows += contact_rows(imu, pos, events, self.warnings_, landing=landing)
+        self.contacts_ = contacts_table(rows, ["side", "ic_s", "to_s", "landing"])
         self.activity_, self.duty_factor_ = name_activity(self.contacts_)
         return self

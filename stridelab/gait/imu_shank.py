@@ -25,12 +25,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from scipy.signal import find_peaks
 
-from stridelab.gait.imu_foot import check_imu, name_activity, refine_extremum, swing_peaks
+from stridelab.gait.imu_foot import (
+    check_imu,
+    contact_rows,
+    contacts_table,
+    name_activity,
+    refine_extremum,
+    sagittal_swing,
+)
 from stridelab.io.imu import ImuRecording
-from stridelab.signal import lowpass
 from stridelab.thresholds import given_or_default, threshold
 
 if TYPE_CHECKING:
@@ -155,16 +160,10 @@ class ShankImuEventDetection:
         self.source_ = self.SOURCE
         rows = []
         for pos in shanks:
-            w = lowpass(imu.sensors[pos].gyr[:, 2], imu.fs, self.lowpass_hz)
-            peaks = swing_peaks(w, imu.fs, self.min_swing_peak_dps, self.min_stride_s,
-                                self.max_stride_s)
+            w, peaks = sagittal_swing(imu, pos, self.lowpass_hz, self.min_swing_peak_dps,
+                                      self.min_stride_s, self.max_stride_s)
             events = shank_events(w, peaks, imu.fs, self.min_contact_s)
-            if not events:
-                self.warnings_.append(f"{imu.path.name}: {pos}: no running or walking found "
-                                      "(no regular swing of the shank)")
-            side = imu.sensors[pos].side or "?"
-            rows += [{"side": side, "ic_s": ic, "to_s": to} for ic, to in events if to > ic]
-        self.contacts_ = (pd.DataFrame(rows, columns=["side", "ic_s", "to_s"])
-                          .sort_values("ic_s", ignore_index=True))
+            rows += contact_rows(imu, pos, events, self.warnings_)
+        self.contacts_ = contacts_table(rows, ["side", "ic_s", "to_s"])
         self.activity_, self.duty_factor_ = name_activity(self.contacts_)
         return self
