@@ -18,9 +18,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from stridelab import __version__
-from stridelab.report.page import CSP, e, path_html
-from stridelab.report.style import CSS
+from stridelab.report.page import e, html_document, path_html
 from stridelab.svg import RC, figure_svg
 from stridelab.units import MINUS, finite
 
@@ -256,15 +254,8 @@ def render_agreement_html(doc: Mapping, generated: datetime | None = None) -> st
             + (f'<aside class="sl-warnings" role="alert"><h2>\u26a0 Check before use</h2>'
                f"<ul>{warnings}</ul></aside>" if warnings else ""))
     body = "".join([head, _channels(doc), _table(doc), _how(doc)])
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Two devices on one run</title><style>{CSS}{PAGE_CSS}</style></head><body>"
-        f"<main>{body}</main><footer><p>Written by stridelab {e(__version__)} on "
-        f"{generated:%Y-%m-%d}. "
-        "Every threshold, with its source and evidence grade, is listed in "
-        "stridelab/data/thresholds.csv.</p></footer></body></html>\n")
+    return html_document("Two devices on one run", body, generated, disclaimer=False,
+                         css=PAGE_CSS)
 
 
 def write_agreement_page(folder: str | Path) -> Path:

@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from stridelab import __version__
-from stridelab.report.page import CSP, DISCLAIMER, e, findings_section
-from stridelab.report.style import CSS
+from stridelab.report.page import e, findings_section, html_document
 from stridelab.units import finite
 
 REPORT_NAME = "report.html"
@@ -111,15 +109,7 @@ def render_balance_html(doc: Mapping, findings: Mapping | None,
                                 if warnings else ""))
     body = "".join([head, measures_section(doc), romberg_section(doc),
                     figures_section(figures), findings_section(findings)])
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Balance report</title><style>{CSS}</style></head><body><main>{body}</main>"
-        f"<footer><p><strong>{e(DISCLAIMER)}</strong></p><p>Written by stridelab "
-        f"{e(__version__)} on {generated:%Y-%m-%d}. Every threshold, with its source and "
-        "evidence grade, is listed in stridelab/data/thresholds.csv.</p></footer>"
-        "</body></html>\n")
+    return html_document("Balance report", body, generated)
 
 
 def write_balance_report(folder: str | Path) -> Path:

@@ -408,13 +408,32 @@ def render_html(summary: dict, strides: pd.DataFrame | None,
         header(summary, generated), metrics_section(summary), session_section(summary),
         filming_section(summary), *stride_sections(summary, strides, angles),
         findings_section(findings), program_section(program_html)])
+    return html_document(f"Running gait report{': ' + name if name else ''}", body, generated)
+
+
+def html_document(title: str, body: str, generated: datetime, disclaimer: bool = True,
+                  css: str = "") -> str:
+    """A self-contained report page: the CSP, the style, ``body`` and the footer.
+
+    Parameters
+    ----------
+    title
+        The page title (plain text; escaped here).
+    body
+        The page's HTML inside ``<main>``.
+    generated
+        When it was written (the footer's date).
+    disclaimer
+        Show :data:`DISCLAIMER` in the footer.
+    css
+        Style added after the shared one.
+    """
+    lead = f"<p><strong>{e(DISCLAIMER)}</strong></p>" if disclaimer else ""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Running gait report{e(': ' + name if name else '')}</title>"
-        f"<style>{CSS}</style></head><body><main>{body}</main>"
-        f'<footer><p><strong>{e(DISCLAIMER)}</strong></p><p>Written by stridelab '
-        f"{e(__version__)} on {generated:%Y-%m-%d}. Every threshold, with its source and "
-        "evidence grade, is listed in stridelab/data/thresholds.csv.</p></footer>"
-        "</body></html>\n")
+        f"<title>{e(title)}</title><style>{CSS}{css}</style></head><body><main>{body}</main>"
+        f"<footer>{lead}<p>Written by stridelab {e(__version__)} on {generated:%Y-%m-%d}. "
+        "Every threshold, with its source and evidence grade, is listed in "
+        "stridelab/data/thresholds.csv.</p></footer></body></html>\n")
