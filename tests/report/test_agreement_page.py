@@ -11,11 +11,11 @@ import pytest
 
 from stridelab.io.activity.devices import read_two_devices
 from stridelab.report.agreement_page import (
-    CSP,
     plain_sentence,
     render_agreement_html,
     write_agreement_page,
 )
+from stridelab.report.page import CSP
 from stridelab.summary.agreement import DeviceAgreement, agreement_document
 
 
